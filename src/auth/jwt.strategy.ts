@@ -1,0 +1,45 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import type { AuthUser } from '../common/auth/current-user.decorator.js';
+import { UsersService } from '../users/users.service.js';
+import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
+
+/**
+ * Verifies HS256 only (`none`, other algorithms and key confusion are refused),
+ * requires `exp` and `iat`, caps a token's age at the configured lifetime, and
+ * refuses tokens of deleted users or issued before a password change.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(authConfig.KEY) config: AuthConfig,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: [JWT_ALGORITHM],
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { maxAge: `${config.jwtExpiresInSeconds}s` },
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    if (
+      typeof claims.exp !== 'number' ||
+      typeof claims.sub !== 'string' ||
+      !/^[1-9]\d{0,9}$/.test(claims.sub) ||
+      typeof claims.ver !== 'number'
+    ) {
+      throw new UnauthorizedException('The access token is invalid.');
+    }
+    const id = Number(claims.sub);
+    const current = await this.users.tokenVersion(id);
+    if (current === undefined || current !== claims.ver) {
+      throw new UnauthorizedException('The access token has been revoked.');
+    }
+    return { id };
+  }
+}

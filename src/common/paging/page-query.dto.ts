@@ -1,0 +1,75 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
+import { ToInt } from './transforms.js';
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+/** Deep offsets cost a scan of every skipped row: past this, page with `cursor`. */
+export const MAX_OFFSET = 10_000;
+
+/** `limit` plus either `offset` or `cursor`: every list endpoint takes these. */
+export class PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Page size.',
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+    type: 'integer',
+  })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit: number = DEFAULT_LIMIT;
+
+  @ApiPropertyOptional({
+    description: `Rows to skip (offset paging; \`meta.total\` counts all matches). At most ${MAX_OFFSET}: page deeper with \`cursor\`. Not with \`cursor\`.`,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    default: 0,
+    type: 'integer',
+  })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET, { message: `must not be greater than ${MAX_OFFSET}; page deeper with cursor` })
+  offset?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for.',
+    maxLength: 1024,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  @NotWith('offset')
+  cursor?: string;
+}
+
+/** The property may not be sent together with `other`. */
+function NotWith(other: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'notWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [other],
+      options: { message: `cannot be combined with ${other}` },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          value === undefined || (args.object as Record<string, unknown>)[other] === undefined,
+      },
+    });
+}

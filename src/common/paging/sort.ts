@@ -1,0 +1,60 @@
+import { invalidField } from '../problems/problem.js';
+
+/** The SQL type of a sort expression, for casting cursor values back. */
+export type SqlType = 'int' | 'bigint' | 'text' | 'timestamptz';
+
+export interface SortField {
+  /** A trusted SQL expression: never built from user text. */
+  expr: string;
+  type: SqlType;
+}
+
+export interface SortTerm extends SortField {
+  field: string;
+  descending: boolean;
+}
+
+/** A list's sortable fields, the id expression every order ends with, and the default. */
+export interface SortSpec {
+  fields: Record<string, SortField>;
+  id: SortField;
+  default: string;
+}
+
+/** The values `sort` accepts, for validation messages and the OpenAPI document. */
+export function sortValues(spec: SortSpec): string[] {
+  return Object.keys(spec.fields).flatMap((f) => [f, `-${f}`]);
+}
+
+/**
+ * Parses `sort=-votes,title` against the list's whitelist. Unknown or repeated
+ * fields are a 400; the id is always appended as the final tie-breaker (in the
+ * direction of the last term) so pages never overlap or skip.
+ */
+export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
+  const text = raw === undefined || raw.trim() === '' ? spec.default : raw;
+  const terms: SortTerm[] = [];
+  const seen = new Set<string>();
+  for (const part of text.split(',')) {
+    const token = part.trim();
+    const descending = token.startsWith('-');
+    const field = descending ? token.slice(1) : token;
+    const definition = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
+    if (!definition) {
+      throw invalidField('sort', `must be a comma-separated list of: ${sortValues(spec).join(', ')}`);
+    }
+    if (seen.has(field)) throw invalidField('sort', `names ${field} more than once`);
+    seen.add(field);
+    terms.push({ field, descending, ...definition });
+  }
+  const last = terms[terms.length - 1];
+  if (last.expr !== spec.id.expr) {
+    terms.push({ field: 'id', descending: last.descending, ...spec.id });
+  }
+  return terms;
+}
+
+/** Canonical text of an order, bound into cursors so one cannot be replayed under another sort. */
+export function sortKey(terms: SortTerm[]): string {
+  return terms.map((t) => `${t.descending ? '-' : ''}${t.field}`).join(',');
+}

@@ -1,0 +1,91 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseProblem } from './database-errors.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, problem, type ProblemDetails } from './problem.js';
+
+/** Friendlier words for the framework's own request errors (their codes are stable). */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than the 100 kB limit.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but its content type is JSON.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This content type is not supported; send application/json.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+};
+
+/**
+ * Every error leaves as RFC 9457 application/problem+json. Nothing from a stack
+ * trace, SQL or the driver reaches the client; a 500 carries only the request id.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, headers } = this.toProblem(exception);
+    body.instance = request.url.split('?')[0];
+    body.requestId = String(request.id);
+    if (body.status >= 500 && body.status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    } else if (body.status === HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.warn({ requestId: request.id, reason: describe(exception) }, body.detail);
+    }
+    if (body.status === HttpStatus.UNAUTHORIZED && !headers['WWW-Authenticate']) {
+      headers['WWW-Authenticate'] = 'Bearer';
+    }
+    if (typeof body.retryAfter === 'number') {
+      headers['Retry-After'] = String(body.retryAfter);
+    }
+    void reply
+      .status(body.status)
+      .headers({ ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE })
+      .send(body);
+  }
+
+  private toProblem(exception: unknown): { body: ProblemDetails; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      return { body: { ...exception.problem }, headers: { ...exception.headers } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = fastifyCode(exception.cause);
+      const detail = (code && FASTIFY_DETAILS[code]) ?? httpDetail(exception);
+      return { body: problem(status, detail), headers: {} };
+    }
+    const fromDatabase = databaseProblem(exception);
+    if (fromDatabase) return { body: fromDatabase, headers: {} };
+    return {
+      body: problem(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        'The server failed to handle this request. Quote the request id when reporting it.',
+      ),
+      headers: {},
+    };
+  }
+}
+
+function httpDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+function fastifyCode(cause: unknown): string | undefined {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
+}

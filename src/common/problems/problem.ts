@@ -1,0 +1,65 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, plus Agora's extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problem(
+  status: number,
+  detail: string,
+  extensions: Partial<ProblemDetails> = {},
+): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...extensions,
+  };
+}
+
+/**
+ * An HTTP error carrying a complete problem document (extension members and
+ * response headers included). Services throw the Nest exceptions; this is for
+ * the few answers that need more than a status and a message.
+ */
+export class ProblemException extends HttpException {
+  constructor(
+    readonly problem: ProblemDetails,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(problem.detail, problem.status);
+  }
+}
+
+export class ValidationProblemException extends ProblemException {
+  constructor(errors: FieldError[], detail = 'The request is invalid.') {
+    super(
+      problem(HttpStatus.BAD_REQUEST, detail, {
+        type: 'about:blank',
+        errors,
+      }),
+    );
+  }
+}
+
+/** 400 for one bad field, in the same shape as body validation. */
+export function invalidField(field: string, message: string): ValidationProblemException {
+  return new ValidationProblemException([{ field, message }]);
+}

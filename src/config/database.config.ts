@@ -1,0 +1,18 @@
+import { registerAs } from '@nestjs/config';
+import { resolve } from 'node:path';
+import { validateEnv, type EnvironmentVariables } from './env.validation.js';
+
+export function databaseSettings(env: EnvironmentVariables) {
+  return {
+    /** An external server; when absent, Agora starts embedded PostgreSQL. */
+    url: env.DATABASE_URL,
+    embedded: { port: env.EMBEDDED_DB_PORT, dataDir: resolve(env.EMBEDDED_DB_DIR) },
+    poolSize: env.DB_POOL_SIZE,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+  };
+}
+
+export type DatabaseConfig = ReturnType<typeof databaseSettings>;
+
+export const databaseConfig = registerAs('database', () => databaseSettings(validateEnv(process.env)));

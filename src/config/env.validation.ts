@@ -1,0 +1,137 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every variable Agora reads, with its rules. `.env.example` documents each one. */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_DB_PORT = 54329;
+
+  @IsString()
+  @MinLength(1)
+  EMBEDDED_DB_DIR = './.data/postgres';
+
+  @Transform(toInt)
+  @IsInt()
+  // Two at least: migrations hold one connection for their lock and use another.
+  @Min(2)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  @MaxLength(512)
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+[smhd]?$/, { message: 'must be a number of seconds or a duration like 15m, 1h, 7d' })
+  JWT_EXPIRES_IN = '1h';
+
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Which peers may set X-Forwarded-For: false, true, loopback, or addresses/CIDRs. */
+  @Matches(/^(false|true|loopback|[\d.:a-fA-F/]+(\s*,\s*[\d.:a-fA-F/]+)*)$/, {
+    message: 'must be false, true, loopback, or a comma-separated list of proxy addresses',
+  })
+  TRUST_PROXY = 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  LOGIN_MAX_FAILURES_PER_CLIENT = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_WINDOW_SECONDS = 900;
+}
+
+/**
+ * Validates the raw environment. Throws one error naming every broken variable,
+ * so a bad deployment stops at boot instead of failing on the first request.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(new EnvironmentVariables())) {
+    if (raw[key] !== undefined) input[key] = raw[key];
+  }
+  const env = plainToInstance(EnvironmentVariables, input);
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    throw new Error(
+      'Invalid environment configuration:\n  JWT_SECRET: is required in production (at least 32 characters)',
+    );
+  }
+  return env;
+}

@@ -1,0 +1,61 @@
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config.js';
+import { Profile } from '../profiles/profile.entity.js';
+import { User } from '../users/user.entity.js';
+import { migrations } from './migrations/index.js';
+
+export const entities = [User, Profile];
+
+/** The one data-source definition: the app, `ormconfig.ts` (TypeORM CLI) and the tests use it. */
+export function dataSourceOptions(
+  db: DatabaseConfig,
+  url: string,
+  logger?: TypeOrmLogger,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: logger ? ['query', 'error'] : false,
+    logger,
+    poolSize: db.poolSize,
+    connectTimeoutMS: db.connectTimeoutMs,
+    applicationName: 'agora',
+    extra: {
+      // Server side: no statement runs longer than this.
+      statement_timeout: db.statementTimeoutMs,
+      idle_in_transaction_session_timeout: db.statementTimeoutMs * 2,
+      // Client side: a hung server (no answer at all) cannot hold a request forever.
+      query_timeout: db.statementTimeoutMs + 1000,
+      keepAlive: true,
+    },
+  };
+}
+
+/** The URL of the embedded server for these settings (used when DATABASE_URL is not set). */
+export function embeddedDatabaseUrl(db: DatabaseConfig): string {
+  return `postgres://postgres:postgres@127.0.0.1:${db.embedded.port}/agora`;
+}
+
+const MIGRATION_LOCK = 7_314_159;
+
+/**
+ * Runs pending migrations under an advisory lock, so several instances (or test
+ * workers) starting at once apply them exactly once.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}

@@ -1,0 +1,70 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { dataSourceOptions, runMigrations } from './data-source.js';
+import { EmbeddedDatabase } from './embedded-postgres.js';
+import { QueryCounter } from './query-counter.js';
+
+export const DATABASE_SERVER = Symbol('DATABASE_SERVER');
+
+/** Where the database is: an external server (DATABASE_URL) or one Agora started. */
+export interface DatabaseServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+@Global()
+@Module({
+  providers: [
+    QueryCounter,
+    {
+      provide: DATABASE_SERVER,
+      inject: [databaseConfig.KEY],
+      useFactory: async (db: DatabaseConfig): Promise<DatabaseServer> => {
+        if (db.url) return { url: db.url, stop: () => Promise.resolve() };
+        return EmbeddedDatabase.start({
+          dataDir: db.embedded.dataDir,
+          port: db.embedded.port,
+          persistent: true,
+          database: 'agora',
+        });
+      },
+    },
+  ],
+  exports: [DATABASE_SERVER, QueryCounter],
+})
+class DatabaseServerModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE_SERVER) private readonly server: DatabaseServer,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Close the pool first, then the server it talks to. */
+  async onApplicationShutdown(): Promise<void> {
+    const dataSource = this.moduleRef.get(DataSource, { strict: false });
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await this.server.stop();
+  }
+}
+
+@Module({
+  imports: [
+    DatabaseServerModule,
+    TypeOrmModule.forRootAsync({
+      imports: [DatabaseServerModule],
+      inject: [databaseConfig.KEY, DATABASE_SERVER, QueryCounter],
+      useFactory: (db: DatabaseConfig, server: DatabaseServer, counter: QueryCounter) =>
+        dataSourceOptions(db, server.url, counter),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('No data source options');
+        const dataSource = await new DataSource(options).initialize();
+        const applied = await runMigrations(dataSource);
+        if (applied.length > 0) new Logger('Migrations').log(`Applied ${applied.join(', ')}`);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

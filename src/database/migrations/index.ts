@@ -1,0 +1,7 @@
+import { UsersAndProfiles1763900000000 } from './1763900000000-users-and-profiles.js';
+
+/**
+ * Every migration, in order. Listed rather than globbed so the app, the CLI and
+ * the tests load exactly the same set under ESM. Add new ones here.
+ */
+export const migrations = [UsersAndProfiles1763900000000];

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/auth/public.decorator.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
+import { ProblemException, problem } from '../common/problems/problem.js';
+import { ApiProblems } from '../common/problems/problem.response.js';
+
+export class HealthResponse {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
+
+  @ApiProperty({ enum: ['up'] })
+  database!: 'up';
+}
+
+/** How long the check waits for the database before calling it down. */
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({
+    summary: 'Liveness and database check',
+    description: 'A 503 problem with `"database": "down"` while the database does not answer.',
+  })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiProblems(503)
+  async check(): Promise<HealthResponse> {
+    if (await this.databaseAnswers()) return { status: 'ok', database: 'up' };
+    throw new ProblemException(
+      problem(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unreachable.', {
+        database: 'down',
+        retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+      }),
+    );
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+    });
+    const query = this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { Trim } from '../../common/paging/transforms.js';
+
+/** Trimmed; an empty optional field is stored as null. */
+const TrimToNull = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  });
+
+/** A full replacement: a field left out (or null) becomes null. */
+export class PutProfileDto {
+  @ApiProperty({ minLength: 1, maxLength: 60, example: 'Ada Lovelace' })
+  @Trim()
+  @IsString()
+  @Length(1, 60, { message: 'must be 1 to 60 characters long' })
+  displayName!: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500 })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(500)
+  bio?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, format: 'uri', example: 'https://example.com/ada.png' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(500)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, require_tld: true },
+    { message: 'must be an https URL' },
+  )
+  avatarUrl?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100, example: 'London' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(100)
+  location?: string | null;
+}

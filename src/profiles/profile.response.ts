@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Profile columns as a row carries them (from the profiles table or a join). */
+export interface ProfileRow {
+  displayName: string;
+  bio: string | null;
+  avatarUrl: string | null;
+  location: string | null;
+  updatedAt: Date;
+}
+
+export class ProfileResponse {
+  @ApiProperty({ minLength: 1, maxLength: 60, example: 'Ada Lovelace' })
+  displayName!: string;
+
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 500, example: 'Analyst of engines.' })
+  bio!: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    maxLength: 500,
+    format: 'uri',
+    example: 'https://example.com/ada.png',
+  })
+  avatarUrl!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 100, example: 'London' })
+  location!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  static from(row: ProfileRow): ProfileResponse {
+    return {
+      displayName: row.displayName,
+      bio: row.bio,
+      avatarUrl: row.avatarUrl,
+      location: row.location,
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+}

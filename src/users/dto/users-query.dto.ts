@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/paging/page-query.dto.js';
+import { sortValues } from '../../common/paging/sort.js';
+import { Trim } from '../../common/paging/transforms.js';
+import { USER_SORT } from '../users.repository.js';
+
+export class UsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Case-insensitive substring of the username (matched literally).',
+    maxLength: 30,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(30)
+  search?: string;
+
+  @ApiPropertyOptional({
+    description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(USER_SORT).join(', ')}.`,
+    default: USER_SORT.default,
+    example: '-createdAt',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  sort?: string;
+}

@@ -1,0 +1,112 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ProfileResponse, type ProfileRow } from '../profiles/profile.response.js';
+
+/** A user row with its profile joined (profile columns null when it has none). */
+export interface UserRow {
+  id: number;
+  username: string;
+  createdAt: Date;
+  profileDisplayName: string | null;
+  profileBio: string | null;
+  profileAvatarUrl: string | null;
+  profileLocation: string | null;
+  profileUpdatedAt: Date | null;
+}
+
+export interface UserViewRow extends UserRow {
+  postsCount: number;
+  followersCount: number;
+  followingCount: number;
+  following: boolean;
+}
+
+export interface MeRow extends UserRow {
+  email: string;
+}
+
+export function profileFrom(row: UserRow): ProfileResponse | null {
+  if (row.profileDisplayName === null || row.profileUpdatedAt === null) return null;
+  const profile: ProfileRow = {
+    displayName: row.profileDisplayName,
+    bio: row.profileBio,
+    avatarUrl: row.profileAvatarUrl,
+    location: row.profileLocation,
+    updatedAt: row.profileUpdatedAt,
+  };
+  return ProfileResponse.from(profile);
+}
+
+export class UserCounts {
+  @ApiProperty({ type: 'integer', description: 'Published posts.', example: 12 })
+  posts!: number;
+
+  @ApiProperty({ type: 'integer', example: 40 })
+  followers!: number;
+
+  @ApiProperty({ type: 'integer', example: 3 })
+  following!: number;
+}
+
+/** A user as anyone may see them. */
+export class UserResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'ada_l' })
+  username!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: ProfileResponse, nullable: true })
+  profile!: ProfileResponse | null;
+
+  @ApiProperty({ type: UserCounts })
+  counts!: UserCounts;
+
+  @ApiProperty({ description: 'Whether the caller follows this user; false when anonymous.' })
+  following!: boolean;
+
+  static from(row: UserViewRow): UserResponse {
+    return {
+      id: row.id,
+      username: row.username,
+      createdAt: row.createdAt.toISOString(),
+      profile: profileFrom(row),
+      counts: {
+        posts: row.postsCount,
+        followers: row.followersCount,
+        following: row.followingCount,
+      },
+      following: row.following,
+    };
+  }
+}
+
+/** The caller's own account: the only view that shows an email. */
+export class MeResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ format: 'email', example: 'ada@example.com' })
+  email!: string;
+
+  @ApiProperty({ example: 'ada_l' })
+  username!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: ProfileResponse, nullable: true })
+  profile!: ProfileResponse | null;
+
+  static from(row: MeRow): MeResponse {
+    return {
+      id: row.id,
+      email: row.email,
+      username: row.username,
+      createdAt: row.createdAt.toISOString(),
+      profile: profileFrom(row),
+    };
+  }
+}

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { Paginator } from '../common/paging/paginator.js';
+import type { Page } from '../common/paging/page.js';
+import type { PageQueryDto } from '../common/paging/page-query.dto.js';
+import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import { escapeLike } from '../common/validation.js';
+import { User } from './user.entity.js';
+import { UserResponse, type MeRow, type UserViewRow } from './user.response.js';
+
+/** Sortable fields of GET /api/users, as SQL over alias `u`. */
+export const USER_SORT: SortSpec = {
+  fields: {
+    username: { expr: 'lower(u.username)', type: 'text' },
+    createdAt: { expr: 'u.created_at', type: 'timestamptz' },
+    // The follows table arrives with the social features; until then nobody has followers.
+    followers: { expr: 'CAST(0 AS int)', type: 'int' },
+  },
+  id: { expr: 'u.id', type: 'int' },
+  default: '-createdAt',
+};
+
+export interface Credentials {
+  id: number;
+  passwordHash: string;
+  tokenVersion: number;
+}
+
+export interface AccountChanges {
+  email?: string;
+  username?: string;
+  passwordHash?: string;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paginator: Paginator,
+  ) {}
+
+  /** Inserts a user; a taken email or username fails on its unique index (→ 409). */
+  async insert(user: { email: string; username: string; passwordHash: string }): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values(user)
+      .returning('id')
+      .execute();
+    return (result.raw as { id: number }[])[0].id;
+  }
+
+  /** The login's user by email (when it has an @) or by username, case-insensitively. */
+  async findCredentials(login: string): Promise<Credentials | undefined> {
+    const column = login.includes('@') ? 'u.email' : 'u.username';
+    return this.dataSource
+      .createQueryBuilder()
+      .select(['u.id AS id', 'u.password_hash AS "passwordHash"', 'u.token_version AS "tokenVersion"'])
+      .from(User, 'u')
+      .where(`lower(${column}) = lower(:login)`, { login })
+      .getRawOne<Credentials>();
+  }
+
+  async findCredentialsById(id: number): Promise<Credentials | undefined> {
+    return this.dataSource
+      .createQueryBuilder()
+      .select(['u.id AS id', 'u.password_hash AS "passwordHash"', 'u.token_version AS "tokenVersion"'])
+      .from(User, 'u')
+      .where('u.id = :id', { id })
+      .getRawOne<Credentials>();
+  }
+
+  /** What the JWT guard needs per request: does the user exist, and which token version is current. */
+  async findTokenVersion(id: number): Promise<number | undefined> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('u.token_version', 'tokenVersion')
+      .from(User, 'u')
+      .where('u.id = :id', { id })
+      .getRawOne<{ tokenVersion: number }>();
+    return row?.tokenVersion;
+  }
+
+  async findMe(id: number): Promise<MeRow | undefined> {
+    return withProfile(this.dataSource.createQueryBuilder().from(User, 'u'))
+      .addSelect('u.email', 'email')
+      .where('u.id = :id', { id })
+      .getRawOne<MeRow>();
+  }
+
+  /** One statement: the user, their profile and their counts. */
+  async findView(id: number, viewerId: number | undefined): Promise<UserViewRow | undefined> {
+    return withCounts(withProfile(this.dataSource.createQueryBuilder().from(User, 'u')), viewerId)
+      .where('u.id = :id', { id })
+      .getRawOne<UserViewRow>();
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return this.dataSource.createQueryBuilder().from(User, 'u').where('u.id = :id', { id }).getExists();
+  }
+
+  async findPage(
+    query: PageQueryDto & { search?: string; sort?: string },
+    viewerId: number | undefined,
+  ): Promise<Page<UserResponse>> {
+    const sort = parseSort(query.sort, USER_SORT);
+    return this.paginator.run(
+      {
+        scope: 'users',
+        base: () => {
+          const qb = this.dataSource.createQueryBuilder().from(User, 'u');
+          if (query.search) {
+            qb.where(`lower(u.username) LIKE :pattern ESCAPE '\\'`, {
+              pattern: `%${escapeLike(query.search.toLowerCase())}%`,
+            });
+          }
+          return qb;
+        },
+        select: (qb) => withCounts(withProfile(qb), viewerId),
+        sort,
+        map: (row: UserViewRow) => UserResponse.from(row),
+      },
+      query,
+    );
+  }
+
+  /** Applies account changes; a new password also revokes every token issued before it. */
+  async update(id: number, changes: AccountChanges): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
+    const qb = this.dataSource.createQueryBuilder().update(User).set({ ...changes, updatedAt: () => 'now()' });
+    if (changes.passwordHash !== undefined) {
+      qb.set({ ...changes, updatedAt: () => 'now()', tokenVersion: () => 'token_version + 1' });
+    }
+    await qb.where('id = :id', { id }).execute();
+  }
+
+  /** Deletes the user; their profile (and later their posts, votes...) cascade in the database. */
+  async delete(id: number): Promise<boolean> {
+    const result = await this.dataSource.createQueryBuilder().delete().from(User).where('id = :id', { id }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+/** The user's columns and their profile (one LEFT JOIN: profile columns are null when absent). */
+function withProfile(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<ObjectLiteral> {
+  return qb
+    .select(['u.id AS id', 'u.username AS username', 'u.created_at AS "createdAt"'])
+    .addSelect('p.display_name', 'profileDisplayName')
+    .addSelect('p.bio', 'profileBio')
+    .addSelect('p.avatar_url', 'profileAvatarUrl')
+    .addSelect('p.location', 'profileLocation')
+    .addSelect('p.updated_at', 'profileUpdatedAt')
+    .leftJoin('profiles', 'p', 'p.user_id = u.id');
+}
+
+/**
+ * The User view's counts and the caller's `following` flag, computed by SQL in
+ * the same statement. Posts and follows do not exist yet, so they are 0/false
+ * here; their features replace these expressions with COUNT/EXISTS subqueries.
+ */
+function withCounts(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  _viewerId: number | undefined,
+): SelectQueryBuilder<ObjectLiteral> {
+  return qb
+    .addSelect('CAST(0 AS int)', 'postsCount')
+    .addSelect('CAST(0 AS int)', 'followersCount')
+    .addSelect('CAST(0 AS int)', 'followingCount')
+    .addSelect('false', 'following');
+}

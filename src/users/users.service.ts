@@ -1,0 +1,80 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Page } from '../common/paging/page.js';
+import { invalidField } from '../common/problems/problem.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateMeDto } from './dto/update-me.dto.js';
+import type { UsersQueryDto } from './dto/users-query.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { MeResponse, UserResponse } from './user.response.js';
+import { UsersRepository, type AccountChanges } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Registers a user. Two racing registrations of one email: the unique index lets one win (→ 409). */
+  async register(dto: CreateUserDto): Promise<MeResponse> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    const id = await this.users.insert({ email: dto.email, username: dto.username, passwordHash });
+    return this.me(id);
+  }
+
+  /** The user a login names, if the password is right; same cost whether the user exists or not. */
+  async verifyCredentials(
+    login: string,
+    password: string,
+  ): Promise<{ id: number; tokenVersion: number } | undefined> {
+    const user = await this.users.findCredentials(login);
+    if (!user) return this.hasher.verifyDummy(password).then(() => undefined);
+    const ok = await this.hasher.verify(user.passwordHash, password);
+    return ok ? { id: user.id, tokenVersion: user.tokenVersion } : undefined;
+  }
+
+  tokenVersion(id: number): Promise<number | undefined> {
+    return this.users.findTokenVersion(id);
+  }
+
+  async me(id: number): Promise<MeResponse> {
+    const row = await this.users.findMe(id);
+    if (!row) throw new NotFoundException('This account no longer exists.');
+    return MeResponse.from(row);
+  }
+
+  /** Email and password changes need the current password; a new password revokes older tokens. */
+  async updateMe(id: number, dto: UpdateMeDto): Promise<MeResponse> {
+    const changes: AccountChanges = {};
+    if (dto.email !== undefined || dto.password !== undefined) {
+      if (dto.currentPassword === undefined) {
+        throw invalidField('currentPassword', 'is required to change the email or the password');
+      }
+      const current = await this.users.findCredentialsById(id);
+      if (!current) throw new NotFoundException('This account no longer exists.');
+      if (!(await this.hasher.verify(current.passwordHash, dto.currentPassword))) {
+        throw new ForbiddenException('The current password is wrong.');
+      }
+    }
+    if (dto.email !== undefined) changes.email = dto.email;
+    if (dto.username !== undefined) changes.username = dto.username;
+    if (dto.password !== undefined) changes.passwordHash = await this.hasher.hash(dto.password);
+    await this.users.update(id, changes);
+    return this.me(id);
+  }
+
+  /** Deleting the user cascades in the database to everything they own. */
+  async deleteMe(id: number): Promise<void> {
+    if (!(await this.users.delete(id))) throw new NotFoundException('This account no longer exists.');
+  }
+
+  async view(id: number, viewerId: number | undefined): Promise<UserResponse> {
+    const row = await this.users.findView(id, viewerId);
+    if (!row) throw new NotFoundException(`User ${id} does not exist.`);
+    return UserResponse.from(row);
+  }
+
+  list(query: UsersQueryDto, viewerId: number | undefined): Promise<Page<UserResponse>> {
+    return this.users.findPage(query, viewerId);
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './app.js';
+
+let sequence = 0;
+
+/** A username no other test uses (tests share one database). */
+export function uniqueName(prefix = 'u'): string {
+  sequence += 1;
+  return `${prefix}${sequence}_${randomBytes(5).toString('hex')}`.slice(0, 30);
+}
+
+export interface RegisteredUser {
+  id: number;
+  email: string;
+  username: string;
+  password: string;
+  token: string;
+  auth: { Authorization: string };
+}
+
+/** Registers a user through the API and logs them in. */
+export async function registerUser(
+  t: TestApp,
+  overrides: Partial<{ email: string; username: string; password: string }> = {},
+): Promise<RegisteredUser> {
+  const username = overrides.username ?? uniqueName();
+  const body = {
+    email: overrides.email ?? `${username.toLowerCase()}@example.com`,
+    username,
+    password: overrides.password ?? 'correct horse battery',
+  };
+  const created = await t.http().post('/api/users').send(body).expect(201);
+  const token = await login(t, username, body.password);
+  return {
+    id: created.body.id as number,
+    email: body.email,
+    username,
+    password: body.password,
+    token,
+    auth: { Authorization: `Bearer ${token}` },
+  };
+}
+
+export async function login(t: TestApp, username: string, password: string): Promise<string> {
+  const res = await t.http().post('/api/auth/login').send({ username, password }).expect(200);
+  return res.body.accessToken as string;
+}
+
+/** Asserts an RFC 9457 problem response and returns its body. */
+export function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+): Record<string, unknown> {
+  if (res.status !== status) {
+    throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  if (!String(res.headers['content-type']).startsWith('application/problem+json')) {
+    throw new Error(`expected application/problem+json, got ${res.headers['content-type']}`);
+  }
+  for (const key of ['type', 'title', 'status', 'detail']) {
+    if (!(key in res.body)) throw new Error(`problem lacks ${key}: ${JSON.stringify(res.body)}`);
+  }
+  if (res.body.status !== status) throw new Error(`problem status ${String(res.body.status)} != ${status}`);
+  return res.body;
+}
