@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { PagingModule } from './common/paging/paging.module.js';
 import { ProblemDetailsFilter } from './common/problems/problem-details.filter.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
+import { FormBodyGuard } from './common/form-body.guard.js';
 import { StrictQueryGuard } from './common/strict-query.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
@@ -38,6 +39,7 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     // After the JWT guard (registered by AuthModule): unknown query parameters → 400.
     { provide: APP_GUARD, useClass: StrictQueryGuard },
+    { provide: APP_GUARD, useClass: FormBodyGuard },
   ],
 })
 export class AppModule {}

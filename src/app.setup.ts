@@ -10,7 +10,10 @@ import type { AppConfig } from './config/app.config.js';
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /** The Fastify instance behind Nest: logger, body cap, request ids, proxy trust. */
-export function createAdapter(config: AppConfig, logDestination?: DestinationStream): FastifyAdapter {
+export function createAdapter(
+  config: AppConfig,
+  logDestination?: DestinationStream,
+): FastifyAdapter {
   return new FastifyAdapter({
     loggerInstance: createRootLogger(config, logDestination),
     logController: new RequestLogController(),
@@ -26,6 +29,8 @@ export function createAdapter(config: AppConfig, logDestination?: DestinationStr
 export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
+  // Bodies are JSON (and the OAuth2 form on login): plain text gets a 415, not a string to validate.
+  fastify.removeContentTypeParser('text/plain');
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) {

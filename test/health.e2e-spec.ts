@@ -31,7 +31,11 @@ describe('health and docs', () => {
   it('echoes a sane X-Request-Id and replaces an insane one', async () => {
     const echoed = await t.http().get('/health').set('X-Request-Id', 'client-id-123').expect(200);
     expect(echoed.headers['x-request-id']).toBe('client-id-123');
-    const replaced = await t.http().get('/health').set('X-Request-Id', 'bad id <script>').expect(200);
+    const replaced = await t
+      .http()
+      .get('/health')
+      .set('X-Request-Id', 'bad id <script>')
+      .expect(200);
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const generated = await t.http().get('/api/nope').expect(404);
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

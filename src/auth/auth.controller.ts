@@ -1,7 +1,15 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator.js';
+import { AcceptsForm } from '../common/form-body.guard.js';
 import { ApiProblems } from '../common/problems/problem.response.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -14,6 +22,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @AcceptsForm()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Log in',
@@ -33,7 +42,12 @@ export class AuthController {
     description: 'A bearer token.',
     content: {
       'application/json': {
-        schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(OAuthTokenResponse) }] },
+        schema: {
+          oneOf: [
+            { $ref: getSchemaPath(TokenResponse) },
+            { $ref: getSchemaPath(OAuthTokenResponse) },
+          ],
+        },
       },
     },
   })

@@ -13,16 +13,24 @@ export class AuthService {
 
   /**
    * One answer for an unknown user and a wrong password (same status, same
-   * words, same cost); failures count against the account and the client.
+   * words, same cost). Failures count against the account, whether it was named
+   * by username or email, and against the client.
    */
   async login(login: string, password: string, client: string) {
-    this.limiter.assertAllowed(login, client);
-    const user = await this.users.verifyCredentials(login, password);
-    if (!user) {
-      this.limiter.recordFailure(login, client);
-      throw new UnauthorizedException('Wrong username or password.');
+    const account = await this.users.findLoginAccount(login);
+    const attempt = this.limiter.begin(
+      account ? `id:${account.id}` : `unknown:${login.toLowerCase()}`,
+      client,
+    );
+    let matches: boolean;
+    try {
+      matches = await this.users.passwordMatches(account, password);
+    } catch (error) {
+      this.limiter.abandon(attempt);
+      throw error;
     }
-    this.limiter.recordSuccess(login);
-    return this.tokens.issue(user.id, user.tokenVersion);
+    if (!account || !matches) throw new UnauthorizedException('Wrong username or password.');
+    this.limiter.succeed(attempt);
+    return this.tokens.issue(account.id, account.tokenVersion);
   }
 }

@@ -21,14 +21,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (isPublic && request.headers.authorization === undefined) return true;
+    // On a public route only a bearer token is "a token": other schemes (Swagger UI may
+    // send OAuth2 client credentials as Basic to the token endpoint) leave the caller anonymous.
+    if (isPublic && !/^bearer(\s|$)/i.test(request.headers.authorization ?? '')) return true;
     return super.canActivate(context);
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
     if (user) return user;
     if (err instanceof UnauthorizedException) throw challenge(err.message);
-    if (err) throw err;
+    if (err instanceof Error) throw err;
+    if (err) throw new Error('Authentication failed');
     const reason = info instanceof Error ? info.name : '';
     if (reason === 'TokenExpiredError') throw challenge('The access token has expired.');
     if (info instanceof Error && info.message === 'No auth token') {

@@ -31,6 +31,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof claims.exp !== 'number' ||
       typeof claims.sub !== 'string' ||
       !/^[1-9]\d{0,9}$/.test(claims.sub) ||
+      // Ids are int4: a larger sub would make PostgreSQL refuse the lookup (a 400, not a 401).
+      Number(claims.sub) > 2_147_483_647 ||
       typeof claims.ver !== 'number'
     ) {
       throw new UnauthorizedException('The access token is invalid.');

@@ -2,11 +2,19 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { ProblemException, problem } from '../common/problems/problem.js';
 
+/** A login attempt in progress, counted as a failure until it is settled. */
+export interface LoginAttempt {
+  accountKey: string;
+  clientKey: string;
+  at: number;
+}
+
 /**
- * Counts failed logins per account and per client over a sliding window.
- * Past the limit, further attempts are refused with 429 + Retry-After before a
- * password is even checked, so guessing costs the attacker time, not us CPU.
- * In-memory: one Agora process (a shared store would replace the Map).
+ * Failed logins per account and per client over a sliding window. Past a
+ * limit, attempts are refused with 429 + Retry-After before any password is
+ * checked. An attempt counts as a failure from the moment it begins (in the
+ * same tick as the check), so concurrent guesses cannot all slip under the
+ * limit while their hashes are being verified. In-memory: one Agora process.
  */
 @Injectable()
 export class LoginLimiter {
@@ -17,11 +25,12 @@ export class LoginLimiter {
     this.windowMs = config.loginWindowSeconds * 1000;
   }
 
-  /** Throws 429 if the account or the client has failed too often lately. */
-  assertAllowed(account: string, client: string, now = Date.now()): void {
+  /** Throws 429 if the account or the client has failed too often lately; else reserves an attempt. */
+  begin(account: string, client: string, now = Date.now()): LoginAttempt {
+    const attempt = { accountKey: `account:${account}`, clientKey: `client:${client}`, at: now };
     const wait = Math.max(
-      this.retryAfter(`account:${account.toLowerCase()}`, this.config.loginMaxFailures, now),
-      this.retryAfter(`client:${client}`, this.config.loginMaxFailuresPerClient, now),
+      this.retryAfter(attempt.accountKey, this.config.loginMaxFailures, now),
+      this.retryAfter(attempt.clientKey, this.config.loginMaxFailuresPerClient, now),
     );
     if (wait > 0) {
       throw new ProblemException(
@@ -30,20 +39,23 @@ export class LoginLimiter {
         }),
       );
     }
-  }
-
-  recordFailure(account: string, client: string, now = Date.now()): void {
-    for (const key of [`account:${account.toLowerCase()}`, `client:${client}`]) {
-      const recent = this.recent(key, now);
-      recent.push(now);
-      this.failures.set(key, recent);
+    for (const key of [attempt.accountKey, attempt.clientKey]) {
+      this.failures.set(key, [...this.recent(key, now), now]);
     }
     if (this.failures.size > 100_000) this.sweep(now);
+    return attempt;
   }
 
-  /** A success clears the account's failures (not the client's). */
-  recordSuccess(account: string): void {
-    this.failures.delete(`account:${account.toLowerCase()}`);
+  /** The password was right: the account's failures are cleared, and this attempt is not the client's failure. */
+  succeed(attempt: LoginAttempt): void {
+    this.failures.delete(attempt.accountKey);
+    this.remove(attempt.clientKey, attempt.at);
+  }
+
+  /** The attempt could not be decided (e.g. the database failed): it counts for nobody. */
+  abandon(attempt: LoginAttempt): void {
+    this.remove(attempt.accountKey, attempt.at);
+    this.remove(attempt.clientKey, attempt.at);
   }
 
   /** Seconds until the key is under its limit again; 0 when it is. */
@@ -56,6 +68,14 @@ export class LoginLimiter {
 
   private recent(key: string, now: number): number[] {
     return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  }
+
+  private remove(key: string, at: number): void {
+    const times = this.failures.get(key);
+    const index = times?.lastIndexOf(at) ?? -1;
+    if (!times || index < 0) return;
+    times.splice(index, 1);
+    if (times.length === 0) this.failures.delete(key);
   }
 
   private sweep(now: number): void {

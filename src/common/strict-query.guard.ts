@@ -19,7 +19,10 @@ export class StrictQueryGuard implements CanActivate {
     if (!query || Object.keys(query).length === 0) return true;
     if (this.handlerTakesQuery(context)) return true;
     throw new ValidationProblemException(
-      Object.keys(query).map((field) => ({ field, message: 'is not a parameter of this operation' })),
+      Object.keys(query).map((field) => ({
+        field,
+        message: 'is not a parameter of this operation',
+      })),
     );
   }
 

@@ -1,10 +1,14 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { ValidationProblemException, type FieldError } from './problems/problem.js';
 import { validationExceptionFactory } from './problems/validation-errors.js';
 
 /**
  * The global pipe: whitelisted DTOs, unknown properties refused, problems in
- * Agora's `errors` shape. Path parameters are left as text for their own pipes
- * (ParseIdPipe): the stock pipe would first turn `0x10` into 16 and `1e3` into 1000.
+ * Agora's `errors` shape. Also:
+ * - path parameters are left as text for their own pipes (ParseIdPipe): the
+ *   stock pipe would first turn `0x10` into 16 and `1e3` into 1000;
+ * - a body must be a JSON object;
+ * - text may not contain NUL, which PostgreSQL cannot store or compare.
  */
 export class AppValidationPipe extends ValidationPipe {
   constructor() {
@@ -18,7 +22,35 @@ export class AppValidationPipe extends ValidationPipe {
     });
   }
 
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && !isPlainObject(value)) {
+      throw new ValidationProblemException([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const nul = fieldsWithNul(value, '');
+      if (nul.length > 0) throw new ValidationProblemException(nul);
+    }
+    return super.transform(value, metadata);
+  }
+
   protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
     return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fieldsWithNul(value: unknown, path: string): FieldError[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? [{ field: path || 'body', message: 'must not contain NUL characters' }]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => fieldsWithNul(v, `${path}[${i}]`));
+  if (isPlainObject(value)) {
+    return Object.entries(value).flatMap(([k, v]) => fieldsWithNul(v, path ? `${path}.${k}` : k));
+  }
+  return [];
 }

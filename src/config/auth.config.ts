@@ -32,7 +32,6 @@ export const authConfig = registerAs('auth', () => {
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginMaxFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
-
   };
 });
 

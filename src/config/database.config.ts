@@ -15,4 +15,6 @@ export function databaseSettings(env: EnvironmentVariables) {
 
 export type DatabaseConfig = ReturnType<typeof databaseSettings>;
 
-export const databaseConfig = registerAs('database', () => databaseSettings(validateEnv(process.env)));
+export const databaseConfig = registerAs('database', () =>
+  databaseSettings(validateEnv(process.env)),
+);

@@ -77,7 +77,9 @@ export class EnvironmentVariables {
   @MaxLength(512)
   JWT_SECRET?: string;
 
-  @Matches(/^\d+[smhd]?$/, { message: 'must be a number of seconds or a duration like 15m, 1h, 7d' })
+  @Matches(/^\d+[smhd]?$/, {
+    message: 'must be a number of seconds or a duration like 15m, 1h, 7d',
+  })
   JWT_EXPIRES_IN = '1h';
 
   @IsString()

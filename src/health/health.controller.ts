@@ -30,7 +30,7 @@ export class HealthController {
     description: 'A 503 problem with `"database": "down"` while the database does not answer.',
   })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiProblems(503)
+  @ApiProblems(400, 401, 503)
   async check(): Promise<HealthResponse> {
     if (await this.databaseAnswers()) return { status: 'ok', database: 'up' };
     throw new ProblemException(

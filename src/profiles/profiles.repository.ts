@@ -39,7 +39,10 @@ export class ProfilesRepository {
    * (xmax is 0 only on a freshly inserted row), so two racing PUTs cannot both
    * insert.
    */
-  async upsert(userId: number, fields: ProfileFields): Promise<{ profile: ProfileRow; created: boolean }> {
+  async upsert(
+    userId: number,
+    fields: ProfileFields,
+  ): Promise<{ profile: ProfileRow; created: boolean }> {
     const result = await this.dataSource
       .createQueryBuilder()
       .insert()

@@ -14,7 +14,10 @@ export class ProfilesService {
     return ProfileResponse.from(found.profile);
   }
 
-  async put(userId: number, dto: PutProfileDto): Promise<{ profile: ProfileResponse; created: boolean }> {
+  async put(
+    userId: number,
+    dto: PutProfileDto,
+  ): Promise<{ profile: ProfileResponse; created: boolean }> {
     const { profile, created } = await this.profiles.upsert(userId, {
       displayName: dto.displayName,
       bio: dto.bio ?? null,

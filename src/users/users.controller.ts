@@ -48,7 +48,8 @@ export class UsersController {
   @ApiOAuth2([], 'oauth2')
   @ApiOperation({
     summary: 'Change your email, username or password',
-    description: 'Changing `email` or `password` needs `currentPassword`. A new password revokes every token issued before it.',
+    description:
+      'Changing `email` or `password` needs `currentPassword`. A new password revokes every token issued before it.',
   })
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(400, 401, 403, 409)
@@ -75,7 +76,10 @@ export class UsersController {
   @ApiOperation({ summary: 'List users' })
   @ApiPageResponse(UserResponse)
   @ApiProblems(400, 401)
-  list(@Query() query: UsersQueryDto, @CurrentUser() viewer?: AuthUser): Promise<Page<UserResponse>> {
+  list(
+    @Query() query: UsersQueryDto,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<Page<UserResponse>> {
     return this.users.list(query, viewer?.id);
   }
 
@@ -84,7 +88,10 @@ export class UsersController {
   @ApiOperation({ summary: 'A user' })
   @ApiOkResponse({ type: UserResponse })
   @ApiProblems(400, 401, 404)
-  view(@Param('id', ParseIdPipe) id: number, @CurrentUser() viewer?: AuthUser): Promise<UserResponse> {
+  view(
+    @Param('id', ParseIdPipe) id: number,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<UserResponse> {
     return this.users.view(id, viewer?.id);
   }
 }

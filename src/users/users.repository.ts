@@ -57,7 +57,11 @@ export class UsersRepository {
     const column = login.includes('@') ? 'u.email' : 'u.username';
     return this.dataSource
       .createQueryBuilder()
-      .select(['u.id AS id', 'u.password_hash AS "passwordHash"', 'u.token_version AS "tokenVersion"'])
+      .select([
+        'u.id AS id',
+        'u.password_hash AS "passwordHash"',
+        'u.token_version AS "tokenVersion"',
+      ])
       .from(User, 'u')
       .where(`lower(${column}) = lower(:login)`, { login })
       .getRawOne<Credentials>();
@@ -66,7 +70,11 @@ export class UsersRepository {
   async findCredentialsById(id: number): Promise<Credentials | undefined> {
     return this.dataSource
       .createQueryBuilder()
-      .select(['u.id AS id', 'u.password_hash AS "passwordHash"', 'u.token_version AS "tokenVersion"'])
+      .select([
+        'u.id AS id',
+        'u.password_hash AS "passwordHash"',
+        'u.token_version AS "tokenVersion"',
+      ])
       .from(User, 'u')
       .where('u.id = :id', { id })
       .getRawOne<Credentials>();
@@ -98,7 +106,11 @@ export class UsersRepository {
   }
 
   async exists(id: number): Promise<boolean> {
-    return this.dataSource.createQueryBuilder().from(User, 'u').where('u.id = :id', { id }).getExists();
+    return this.dataSource
+      .createQueryBuilder()
+      .from(User, 'u')
+      .where('u.id = :id', { id })
+      .getExists();
   }
 
   async findPage(
@@ -129,7 +141,10 @@ export class UsersRepository {
   /** Applies account changes; a new password also revokes every token issued before it. */
   async update(id: number, changes: AccountChanges): Promise<void> {
     if (Object.keys(changes).length === 0) return;
-    const qb = this.dataSource.createQueryBuilder().update(User).set({ ...changes, updatedAt: () => 'now()' });
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .update(User)
+      .set({ ...changes, updatedAt: () => 'now()' });
     if (changes.passwordHash !== undefined) {
       qb.set({ ...changes, updatedAt: () => 'now()', tokenVersion: () => 'token_version + 1' });
     }
@@ -138,7 +153,12 @@ export class UsersRepository {
 
   /** Deletes the user; their profile (and later their posts, votes...) cascade in the database. */
   async delete(id: number): Promise<boolean> {
-    const result = await this.dataSource.createQueryBuilder().delete().from(User).where('id = :id', { id }).execute();
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(User)
+      .where('id = :id', { id })
+      .execute();
     return (result.affected ?? 0) > 0;
   }
 }

@@ -6,7 +6,7 @@ import type { UpdateMeDto } from './dto/update-me.dto.js';
 import type { UsersQueryDto } from './dto/users-query.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { MeResponse, UserResponse } from './user.response.js';
-import { UsersRepository, type AccountChanges } from './users.repository.js';
+import { UsersRepository, type AccountChanges, type Credentials } from './users.repository.js';
 
 @Injectable()
 export class UsersService {
@@ -22,15 +22,18 @@ export class UsersService {
     return this.me(id);
   }
 
-  /** The user a login names, if the password is right; same cost whether the user exists or not. */
-  async verifyCredentials(
-    login: string,
-    password: string,
-  ): Promise<{ id: number; tokenVersion: number } | undefined> {
-    const user = await this.users.findCredentials(login);
-    if (!user) return this.hasher.verifyDummy(password).then(() => undefined);
-    const ok = await this.hasher.verify(user.passwordHash, password);
-    return ok ? { id: user.id, tokenVersion: user.tokenVersion } : undefined;
+  /** The account a login (username or email, any case) names, without checking a password. */
+  findLoginAccount(login: string): Promise<Credentials | undefined> {
+    return this.users.findCredentials(login);
+  }
+
+  /**
+   * Whether the password is the account's. For an unknown account a dummy hash
+   * is verified, so the answer takes as long either way.
+   */
+  async passwordMatches(account: Credentials | undefined, password: string): Promise<boolean> {
+    if (!account) return this.hasher.verifyDummy(password);
+    return this.hasher.verify(account.passwordHash, password);
   }
 
   tokenVersion(id: number): Promise<number | undefined> {
@@ -43,13 +46,17 @@ export class UsersService {
     return MeResponse.from(row);
   }
 
-  /** Email and password changes need the current password; a new password revokes older tokens. */
+  /**
+   * Email and password changes need the current password (and a current
+   * password that is sent is always checked); a new password revokes older tokens.
+   */
   async updateMe(id: number, dto: UpdateMeDto): Promise<MeResponse> {
     const changes: AccountChanges = {};
-    if (dto.email !== undefined || dto.password !== undefined) {
-      if (dto.currentPassword === undefined) {
-        throw invalidField('currentPassword', 'is required to change the email or the password');
-      }
+    const needsPassword = dto.email !== undefined || dto.password !== undefined;
+    if (needsPassword && dto.currentPassword === undefined) {
+      throw invalidField('currentPassword', 'is required to change the email or the password');
+    }
+    if (dto.currentPassword !== undefined) {
       const current = await this.users.findCredentialsById(id);
       if (!current) throw new NotFoundException('This account no longer exists.');
       if (!(await this.hasher.verify(current.passwordHash, dto.currentPassword))) {
@@ -65,7 +72,8 @@ export class UsersService {
 
   /** Deleting the user cascades in the database to everything they own. */
   async deleteMe(id: number): Promise<void> {
-    if (!(await this.users.delete(id))) throw new NotFoundException('This account no longer exists.');
+    if (!(await this.users.delete(id)))
+      throw new NotFoundException('This account no longer exists.');
   }
 
   async view(id: number, viewerId: number | undefined): Promise<UserResponse> {

@@ -60,6 +60,7 @@ export function expectProblem(
   for (const key of ['type', 'title', 'status', 'detail']) {
     if (!(key in res.body)) throw new Error(`problem lacks ${key}: ${JSON.stringify(res.body)}`);
   }
-  if (res.body.status !== status) throw new Error(`problem status ${String(res.body.status)} != ${status}`);
+  if (res.body.status !== status)
+    throw new Error(`problem status ${String(res.body.status)} != ${status}`);
   return res.body;
 }

@@ -46,7 +46,11 @@ export class CursorCodec {
   }
 
   private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest().subarray(0, 18).toString('base64url');
+    return createHmac('sha256', this.key)
+      .update(payload)
+      .digest()
+      .subarray(0, 18)
+      .toString('base64url');
   }
 
   private verify(payload: string, signature: string): boolean {

@@ -13,7 +13,12 @@ export class PageMeta {
   @ApiProperty({ type: 'integer', example: 20 })
   limit!: number;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'null with cursor paging.', example: 0 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'null with cursor paging.',
+    example: 0,
+  })
   offset!: number | null;
 
   @ApiProperty({

@@ -41,7 +41,10 @@ export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
     const field = descending ? token.slice(1) : token;
     const definition = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
     if (!definition) {
-      throw invalidField('sort', `must be a comma-separated list of: ${sortValues(spec).join(', ')}`);
+      throw invalidField(
+        'sort',
+        `must be a comma-separated list of: ${sortValues(spec).join(', ')}`,
+      );
     }
     if (seen.has(field)) throw invalidField('sort', `names ${field} more than once`);
     seen.add(field);

@@ -48,9 +48,11 @@ export function databaseProblem(error: unknown): ProblemDetails | undefined {
   if (code === '23514' || code === '23502' || code.startsWith('22'))
     return problem(HttpStatus.BAD_REQUEST, 'The request breaks a data rule.');
   if (code === '40001' || code === '40P01')
-    return problem(HttpStatus.CONFLICT, 'The request conflicted with a concurrent change; retry it.');
-  if (code === '57014')
-    return unavailable('The database did not answer in time.');
+    return problem(
+      HttpStatus.CONFLICT,
+      'The request conflicted with a concurrent change; retry it.',
+    );
+  if (code === '57014') return unavailable('The database did not answer in time.');
   if (
     CONNECTION_CODES.has(code) ||
     code.startsWith('08') ||
@@ -81,9 +83,15 @@ function driverError(error: unknown): DriverError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const candidate = error as DriverError & { name?: string };
   // pg and net errors that surface outside a query (pool connect, socket).
-  if (typeof candidate.code === 'string' && (CONNECTION_CODES.has(candidate.code) || /^\d{2}[0-9A-Z]{3}$/.test(candidate.code)))
+  if (
+    typeof candidate.code === 'string' &&
+    (CONNECTION_CODES.has(candidate.code) || /^\d{2}[0-9A-Z]{3}$/.test(candidate.code))
+  )
     return candidate;
-  if (typeof candidate.message === 'string' && CONNECTION_MESSAGES.some((m) => candidate.message?.includes(m)))
+  if (
+    typeof candidate.message === 'string' &&
+    CONNECTION_MESSAGES.some((m) => candidate.message?.includes(m))
+  )
     return candidate;
   return undefined;
 }

@@ -2,7 +2,6 @@ import {
   Catch,
   HttpException,
   HttpStatus,
-  Logger,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -25,20 +24,19 @@ const FASTIFY_DETAILS: Record<string, string> = {
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { body, headers } = this.toProblem(exception);
     body.instance = request.url.split('?')[0];
     body.requestId = String(request.id);
-    if (body.status >= 500 && body.status !== HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
-    } else if (body.status === HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.warn({ requestId: request.id, reason: describe(exception) }, body.detail);
+    const unavailable = body.status === 503;
+    if (body.status >= 500 && !unavailable) {
+      request.log.error({ err: exception }, 'Unhandled error');
+    } else if (unavailable) {
+      request.log.warn({ reason: describe(exception) }, body.detail);
     }
-    if (body.status === HttpStatus.UNAUTHORIZED && !headers['WWW-Authenticate']) {
+    if (body.status === 401 && !headers['WWW-Authenticate']) {
       headers['WWW-Authenticate'] = 'Bearer';
     }
     if (typeof body.retryAfter === 'number') {

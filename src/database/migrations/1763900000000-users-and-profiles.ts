@@ -20,7 +20,9 @@ export class UsersAndProfiles1763900000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX uq_users_email ON users (lower(email))`);
     await q.query(`CREATE UNIQUE INDEX uq_users_username ON users (lower(username))`);
     // Serves ?search= (substring) without scanning the table.
-    await q.query(`CREATE INDEX ix_users_username_trgm ON users USING gin (lower(username) gin_trgm_ops)`);
+    await q.query(
+      `CREATE INDEX ix_users_username_trgm ON users USING gin (lower(username) gin_trgm_ops)`,
+    );
     await q.query(`CREATE INDEX ix_users_created_at ON users (created_at, id)`);
     await q.query(`
       CREATE TABLE profiles (

@@ -26,7 +26,13 @@ export class PutProfileDto {
   @MaxLength(500)
   bio?: string | null;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, format: 'uri', example: 'https://example.com/ada.png' })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    maxLength: 500,
+    format: 'uri',
+    example: 'https://example.com/ada.png',
+  })
   @IsOptional()
   @TrimToNull()
   @IsString()

@@ -13,7 +13,10 @@ export class UpdateMeDto {
   username?: string;
 
   @IsOmittable()
-  @PasswordField(false, 'The new password; needs `currentPassword`. Tokens issued before the change stop working.')
+  @PasswordField(
+    false,
+    'The new password; needs `currentPassword`. Tokens issued before the change stop working.',
+  )
   password?: string;
 
   @ApiPropertyOptional({
