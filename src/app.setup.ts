@@ -43,6 +43,17 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  // Graceful shutdown: once closing starts, in-flight responses end their keep-alive
+  // connections, so the server closes as soon as they are sent (not at the keep-alive timeout).
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
   setupSwagger(app);
 }
 

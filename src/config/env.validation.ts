@@ -125,9 +125,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, input);
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
+    const lines = errors.map((e) => {
+      const messages = Object.values(e.constraints ?? {}).map((m) =>
+        m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m,
+      );
+      return `  ${e.property}: ${messages.join('; ')}`;
+    });
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {

@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { uniqueName } from './support/api.js';
+import { createTestApp } from './support/app.js';
+
+describe('boot', () => {
+  it('refuses to start on an invalid environment, naming each broken variable', async () => {
+    const boot = createTestApp({ env: { PORT: 'eighty', DB_STATEMENT_TIMEOUT_MS: '-5' } });
+    await expect(boot).rejects.toThrow(/Invalid environment configuration/);
+    await expect(createTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(/PORT: .*must be an integer/);
+    await expect(createTestApp({ env: { DB_STATEMENT_TIMEOUT_MS: '-5' } })).rejects.toThrow(
+      /DB_STATEMENT_TIMEOUT_MS/,
+    );
+  });
+
+  it('refuses to start in production without a JWT_SECRET, or with a short one', async () => {
+    await expect(createTestApp({ env: { NODE_ENV: 'production', JWT_SECRET: '' } })).rejects.toThrow(
+      /JWT_SECRET: is required in production/,
+    );
+    await expect(
+      createTestApp({ env: { NODE_ENV: 'production', JWT_SECRET: 'too-short' } }),
+    ).rejects.toThrow(/JWT_SECRET: must be at least 32 characters/);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets in-flight requests finish before the pool closes, and answers none with an error', async () => {
+    const t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const server = t.app.getHttpServer();
+    const { port } = server.address() as AddressInfo;
+
+    const names = Array.from({ length: 12 }, () => uniqueName('bye'));
+    let arrived = 0;
+    const allArrived = new Promise<void>((resolve) => {
+      server.on('request', () => {
+        arrived += 1;
+        if (arrived === names.length) resolve();
+      });
+    });
+    // Registrations hash a password (argon2id), so they are still running when close() begins.
+    const responses = names.map((username) =>
+      fetch(`http://127.0.0.1:${port}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: `${username.toLowerCase()}@example.com`,
+          username,
+          password: 'correct horse battery',
+        }),
+      }),
+    );
+    await allArrived;
+    await t.close();
+
+    const settled = await Promise.all(responses);
+    expect(settled.map((r) => r.status)).toEqual(names.map(() => 201));
+    // Their keep-alive connections were told to close, so close() did not wait for the keep-alive timeout.
+    expect(settled.map((r) => r.headers.get('connection'))).toEqual(names.map(() => 'close'));
+    expect(t.db.isInitialized).toBe(false);
+
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM users WHERE username = ANY($1)',
+        [names],
+      );
+      expect(rows[0].n).toBe(names.length);
+    } finally {
+      await client.end();
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});
