@@ -8,16 +8,18 @@ describe('boot', () => {
   it('refuses to start on an invalid environment, naming each broken variable', async () => {
     const boot = createTestApp({ env: { PORT: 'eighty', DB_STATEMENT_TIMEOUT_MS: '-5' } });
     await expect(boot).rejects.toThrow(/Invalid environment configuration/);
-    await expect(createTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(/PORT: .*must be an integer/);
+    await expect(createTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(
+      /PORT: .*must be an integer/,
+    );
     await expect(createTestApp({ env: { DB_STATEMENT_TIMEOUT_MS: '-5' } })).rejects.toThrow(
       /DB_STATEMENT_TIMEOUT_MS/,
     );
   });
 
   it('refuses to start in production without a JWT_SECRET, or with a short one', async () => {
-    await expect(createTestApp({ env: { NODE_ENV: 'production', JWT_SECRET: '' } })).rejects.toThrow(
-      /JWT_SECRET: is required in production/,
-    );
+    await expect(
+      createTestApp({ env: { NODE_ENV: 'production', JWT_SECRET: '' } }),
+    ).rejects.toThrow(/JWT_SECRET: is required in production/);
     await expect(
       createTestApp({ env: { NODE_ENV: 'production', JWT_SECRET: 'too-short' } }),
     ).rejects.toThrow(/JWT_SECRET: must be at least 32 characters/);
