@@ -15,12 +15,19 @@ export interface EmbeddedPostgresOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+/** Fast shutdown normally takes well under a second; past this, the server is told to quit at once. */
+const STOP_TIMEOUT_MS = 10_000;
 
 type EmbeddedPostgresInstance = {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  process?: { pid?: number; kill(signal: string): boolean };
+  process?: {
+    pid?: number;
+    exitCode: number | null;
+    signalCode: string | null;
+    kill(signal: string): boolean;
+  };
 };
 
 /**
@@ -101,8 +108,20 @@ export class EmbeddedDatabase {
     return new EmbeddedDatabase(server, url, options.dataDir);
   }
 
+  /** Fast shutdown (SIGINT). Safe when the server already died: the package would wait forever. */
   async stop(): Promise<void> {
-    await this.server.stop();
+    const child = this.server.process;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          child.kill('SIGQUIT');
+          resolve();
+        }, STOP_TIMEOUT_MS);
+      });
+      await Promise.race([this.server.stop(), gaveUp]);
+      clearTimeout(timer);
+    }
     EmbeddedDatabase.logger.log(`Embedded PostgreSQL stopped (data in ${this.dataDir})`);
   }
 }
