@@ -335,6 +335,36 @@ describe('OpenAPI document and Swagger UI', () => {
     await t.close();
   });
 
+  it('describes the response classes with exactly the fields the API sends, all required', async () => {
+    const schemas = (
+      doc.components as unknown as {
+        schemas: Record<
+          string,
+          { properties: Record<string, { nullable?: boolean }>; required: string[] }
+        >;
+      }
+    ).schemas;
+    const user = await registerUser(t);
+    await t
+      .http()
+      .put('/api/users/me/profile')
+      .set(user.auth)
+      .send({ displayName: 'Doc' })
+      .expect(201);
+    const bodies: Record<string, Record<string, unknown>> = {
+      MeResponse: (await t.http().get('/api/users/me').set(user.auth).expect(200)).body,
+      UserResponse: (await t.http().get(`/api/users/${user.id}`).expect(200)).body,
+      ProfileResponse: (await t.http().get(`/api/users/${user.id}/profile`).expect(200)).body,
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const schema = schemas[name];
+      expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(body).sort());
+      expect([...schema.required].sort()).toEqual(Object.keys(body).sort());
+    }
+    expect(schemas.MeResponse.properties.profile.nullable).toBe(true);
+    expect(schemas.UserResponse.properties.profile.nullable).toBe(true);
+  });
+
   it('declares the OAuth2 password flow on /api/auth/login and a bearer scheme', () => {
     const schemes = doc.components.securitySchemes;
     expect(schemes.oauth2).toMatchObject({

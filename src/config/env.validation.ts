@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -15,6 +16,10 @@ import {
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** An integer variable within [min, max], given as decimal text. */
+const IntSetting = (min: number, max: number): PropertyDecorator =>
+  applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
+
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -26,10 +31,7 @@ export class EnvironmentVariables {
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -41,33 +43,21 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(65535)
+  @IntSetting(1024, 65535)
   EMBEDDED_DB_PORT = 54329;
 
   @IsString()
   @MinLength(1)
   EMBEDDED_DB_DIR = './.data/postgres';
 
-  @Transform(toInt)
-  @IsInt()
   // Two at least: migrations hold one connection for their lock and use another.
-  @Min(2)
-  @Max(200)
+  @IntSetting(2, 200)
   DB_POOL_SIZE = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 5000;
 
   @Transform(emptyToUndefined)
@@ -94,22 +84,13 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY = 'false';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @IntSetting(1, 10_000)
   LOGIN_MAX_FAILURES_PER_CLIENT = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   LOGIN_WINDOW_SECONDS = 900;
 }
 

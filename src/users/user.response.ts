@@ -47,8 +47,8 @@ export class UserCounts {
   following!: number;
 }
 
-/** A user as anyone may see them. */
-export class UserResponse {
+/** What every view of a user shows. */
+abstract class UserFields {
   @ApiProperty({ type: 'integer', example: 1 })
   id!: number;
 
@@ -60,7 +60,10 @@ export class UserResponse {
 
   @ApiProperty({ type: ProfileResponse, nullable: true })
   profile!: ProfileResponse | null;
+}
 
+/** A user as anyone may see them. */
+export class UserResponse extends UserFields {
   @ApiProperty({ type: UserCounts })
   counts!: UserCounts;
 
@@ -84,21 +87,9 @@ export class UserResponse {
 }
 
 /** The caller's own account: the only view that shows an email. */
-export class MeResponse {
-  @ApiProperty({ type: 'integer', example: 1 })
-  id!: number;
-
+export class MeResponse extends UserFields {
   @ApiProperty({ format: 'email', example: 'ada@example.com' })
   email!: string;
-
-  @ApiProperty({ example: 'ada_l' })
-  username!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt!: string;
-
-  @ApiProperty({ type: ProfileResponse, nullable: true })
-  profile!: ProfileResponse | null;
 
   static from(row: MeRow): MeResponse {
     return {

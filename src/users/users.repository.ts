@@ -55,19 +55,16 @@ export class UsersRepository {
   /** The login's user by email (when it has an @) or by username, case-insensitively. */
   async findCredentials(login: string): Promise<Credentials | undefined> {
     const column = login.includes('@') ? 'u.email' : 'u.username';
-    return this.dataSource
-      .createQueryBuilder()
-      .select([
-        'u.id AS id',
-        'u.password_hash AS "passwordHash"',
-        'u.token_version AS "tokenVersion"',
-      ])
-      .from(User, 'u')
+    return this.credentials()
       .where(`lower(${column}) = lower(:login)`, { login })
       .getRawOne<Credentials>();
   }
 
   async findCredentialsById(id: number): Promise<Credentials | undefined> {
+    return this.credentials().where('u.id = :id', { id }).getRawOne<Credentials>();
+  }
+
+  private credentials(): SelectQueryBuilder<ObjectLiteral> {
     return this.dataSource
       .createQueryBuilder()
       .select([
@@ -75,9 +72,7 @@ export class UsersRepository {
         'u.password_hash AS "passwordHash"',
         'u.token_version AS "tokenVersion"',
       ])
-      .from(User, 'u')
-      .where('u.id = :id', { id })
-      .getRawOne<Credentials>();
+      .from(User, 'u');
   }
 
   /** What the JWT guard needs per request: does the user exist, and which token version is current. */
