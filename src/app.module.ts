@@ -13,7 +13,10 @@ import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PostsModule } from './posts/posts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { TagsModule } from './tags/tags.module.js';
+import { VotesModule } from './votes/votes.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
@@ -30,6 +33,9 @@ import { UsersModule } from './users/users.module.js';
     AuthModule,
     UsersModule,
     ProfilesModule,
+    PostsModule,
+    VotesModule,
+    TagsModule,
   ],
   providers: [
     {

@@ -172,15 +172,18 @@ function withProfile(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<
 
 /**
  * The User view's counts and the caller's `following` flag, computed by SQL in
- * the same statement. Posts and follows do not exist yet, so they are 0/false
- * here; their features replace these expressions with COUNT/EXISTS subqueries.
+ * the same statement: published posts by COUNT. Follows do not exist yet, so
+ * those are 0/false; the follows feature replaces them with COUNT/EXISTS.
  */
 function withCounts(
   qb: SelectQueryBuilder<ObjectLiteral>,
   _viewerId: number | undefined,
 ): SelectQueryBuilder<ObjectLiteral> {
   return qb
-    .addSelect('CAST(0 AS int)', 'postsCount')
+    .addSelect(
+      '(SELECT COUNT(*)::int FROM posts up WHERE up.author_id = u.id AND up.published)',
+      'postsCount',
+    )
     .addSelect('CAST(0 AS int)', 'followersCount')
     .addSelect('CAST(0 AS int)', 'followingCount')
     .addSelect('false', 'following');

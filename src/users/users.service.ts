@@ -76,6 +76,10 @@ export class UsersService {
       throw new NotFoundException('This account no longer exists.');
   }
 
+  exists(id: number): Promise<boolean> {
+    return this.users.exists(id);
+  }
+
   async view(id: number, viewerId: number | undefined): Promise<UserResponse> {
     const row = await this.users.findView(id, viewerId);
     if (!row) throw new NotFoundException(`User ${id} does not exist.`);

@@ -1,7 +1,8 @@
 import { UsersAndProfiles1763900000000 } from './1763900000000-users-and-profiles.js';
+import { PostsVotesTags1763900100000 } from './1763900100000-posts-votes-tags.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
  * the tests load exactly the same set under ESM. Add new ones here.
  */
-export const migrations = [UsersAndProfiles1763900000000];
+export const migrations = [UsersAndProfiles1763900000000, PostsVotesTags1763900100000];

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsString, Length } from 'class-validator';
+import { Trim } from '../../common/paging/transforms.js';
+import { IsOmittable } from '../../common/validation.js';
+import { MAX_TAGS_PER_POST, TagList } from '../../tags/tag-name.js';
+
+export class CreatePostDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
+  @Trim()
+  @IsString()
+  @Length(1, 200, { message: 'must be 1 to 200 characters long' })
+  title!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 20000, example: 'It weaves algebraic patterns…' })
+  @Trim()
+  @IsString()
+  @Length(1, 20000, { message: 'must be 1 to 20000 characters long' })
+  content!: string;
+
+  @ApiPropertyOptional({ default: true, description: 'false for a draft, visible only to you.' })
+  @IsOmittable()
+  @IsBoolean()
+  published?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_TAGS_PER_POST,
+    example: ['engines', 'math'],
+    description:
+      'Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.',
+  })
+  @IsOmittable()
+  @TagList()
+  tags?: string[];
+}

@@ -1,0 +1,59 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/paging/page-query.dto.js';
+import { sortValues } from '../../common/paging/sort.js';
+import { Trim } from '../../common/paging/transforms.js';
+import { MAX_TAGS_PER_POST, TAG_NAME, normaliseTagNames } from '../../tags/tag-name.js';
+import { POST_SORT } from '../posts.repository.js';
+
+/** Query of GET /api/users/:id/posts: everything GET /api/posts takes but `author`. */
+export class AuthorPostsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Case-insensitive substring of the title or the content (matched literally).',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'A tag name; repeat it to require all of them.',
+    maxItems: MAX_TAGS_PER_POST,
+  })
+  @IsOptional()
+  // One `tag` arrives as a string, several as an array.
+  @Transform(({ value }: { value: unknown }) =>
+    normaliseTagNames(Array.isArray(value) ? value : [value]),
+  )
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS_PER_POST)
+  @IsString({ each: true })
+  @Matches(TAG_NAME, { each: true, message: 'each tag must be 1 to 30 of a-z, 0-9 and -' })
+  tag?: string[];
+
+  @ApiPropertyOptional({
+    description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(POST_SORT).join(', ')}.`,
+    default: POST_SORT.default,
+    example: '-votes',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  sort?: string;
+}
+
+export class PostsQueryDto extends AuthorPostsQueryDto {
+  @ApiPropertyOptional({
+    description: 'A user id or a username. With your own, your drafts are listed too.',
+    example: 'ada_l',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Matches(/^([1-9]\d{0,9}|[A-Za-z0-9_]{3,30})$/, { message: 'must be a user id or a username' })
+  author?: string;
+}

@@ -1,0 +1,78 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UserSummaryResponse } from '../users/user-summary.response.js';
+
+/** A post row as the read model selects it: the post, its author, its counts and tags. */
+export interface PostRow {
+  id: number;
+  title: string;
+  content: string;
+  published: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  authorId: number;
+  authorUsername: string;
+  authorDisplayName: string | null;
+  votes: number;
+  comments: number;
+  voted: boolean;
+  tags: string[];
+}
+
+export class PostResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
+  title!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 20000, example: 'It weaves algebraic patterns…' })
+  content!: string;
+
+  @ApiProperty({ description: 'A draft (false) is visible only to its author.' })
+  published!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  @ApiProperty({ type: UserSummaryResponse })
+  author!: UserSummaryResponse;
+
+  @ApiProperty({ type: [String], description: 'Tag names, sorted.', example: ['engines', 'math'] })
+  tags!: string[];
+
+  @ApiProperty({ type: 'integer', description: 'Number of votes.', example: 3 })
+  votes!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Number of comments, replies included.',
+    example: 0,
+  })
+  comments!: number;
+
+  @ApiProperty({ description: 'Whether the caller voted for it; false when anonymous.' })
+  voted!: boolean;
+
+  static from(row: PostRow): PostResponse {
+    return {
+      id: row.id,
+      title: row.title,
+      content: row.content,
+      published: row.published,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      author: {
+        id: row.authorId,
+        username: row.authorUsername,
+        displayName: row.authorDisplayName,
+      },
+      tags: row.tags,
+      votes: row.votes,
+      comments: row.comments,
+      voted: row.voted,
+    };
+  }
+}

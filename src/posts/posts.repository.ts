@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
+import type { Page } from '../common/paging/page.js';
+import type { PageQueryDto } from '../common/paging/page-query.dto.js';
+import { Paginator } from '../common/paging/paginator.js';
+import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import { escapeLike } from '../common/validation.js';
+import { Post } from './post.entity.js';
+import { PostResponse, type PostRow } from './post.response.js';
+
+/** Votes of a post, counted by SQL. */
+const VOTES = '(SELECT COUNT(*)::int FROM votes v WHERE v.post_id = p.id)';
+// Comments arrive with the social features; until then every post has none.
+const COMMENTS = 'CAST(0 AS int)';
+
+/** Sortable fields of the post lists, as SQL over alias `p`. */
+export const POST_SORT: SortSpec = {
+  fields: {
+    createdAt: { expr: 'p.created_at', type: 'timestamptz' },
+    votes: { expr: VOTES, type: 'int' },
+    title: { expr: 'lower(p.title)', type: 'text' },
+    comments: { expr: COMMENTS, type: 'int' },
+  },
+  id: { expr: 'p.id', type: 'int' },
+  default: '-createdAt',
+};
+
+export interface PostFilters {
+  search?: string;
+  tag?: string[];
+  /** A user id (digits) or a username. */
+  author?: string;
+}
+
+export interface PostFields {
+  title: string;
+  content: string;
+  published: boolean;
+}
+
+/** Who owns a post and whether it is published: what access rules need. */
+export interface PostAccess {
+  id: number;
+  authorId: number;
+  published: boolean;
+}
+
+@Injectable()
+export class PostsRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paginator: Paginator,
+  ) {}
+
+  /** One statement: the post with its author, counts, tags and the caller's vote, if the caller may see it. */
+  async findVisible(id: number, viewerId: number | undefined): Promise<PostRow | undefined> {
+    return withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId)
+      .where('p.id = :id', { id })
+      .andWhere(visibleTo(viewerId), { viewerId })
+      .getRawOne<PostRow>();
+  }
+
+  async findAccess(
+    id: number,
+    manager?: EntityManager,
+    lock = false,
+  ): Promise<PostAccess | undefined> {
+    const qb = (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .select(['p.id AS id', 'p.author_id AS "authorId"', 'p.published AS published'])
+      .from(Post, 'p')
+      .where('p.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    return qb.getRawOne<PostAccess>();
+  }
+
+  /**
+   * A page of posts: published ones, plus the caller's drafts when the list is
+   * of the caller's own posts. Filters narrow the page (a tag filter is an
+   * EXISTS, so each post's returned tag list stays whole); the row itself is
+   * the same one-statement view as a single post.
+   */
+  findPage(
+    query: PageQueryDto & PostFilters & { sort?: string },
+    viewerId: number | undefined,
+  ): Promise<Page<PostResponse>> {
+    return this.paginator.run(
+      {
+        scope: 'posts',
+        base: () => this.filtered(query, viewerId),
+        select: (qb) => withPostView(qb, viewerId),
+        sort: parseSort(query.sort, POST_SORT),
+        map: (row: PostRow) => PostResponse.from(row),
+      },
+      query,
+    );
+  }
+
+  /** Inserts a post and links its tags, in one transaction. Returns the new id. */
+  create(authorId: number, fields: PostFields, tags: string[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Post)
+        .values({ authorId, ...fields })
+        .returning('id')
+        .execute();
+      const id = (result.raw as { id: number }[])[0].id;
+      await linkTags(manager, id, tags);
+      return id;
+    });
+  }
+
+  /**
+   * Runs fn in a transaction holding the post's row lock, so concurrent edits
+   * of one post (its fields, its tag set) apply one after the other.
+   */
+  withLockedPost<T>(
+    id: number,
+    fn: (post: PostAccess | undefined, writer: PostWriter) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const post = await this.findAccess(id, manager, true);
+      return fn(post, new PostWriter(manager, id));
+    });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Post)
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  /** FROM posts WHERE <visibility and filters>: the page's base, counted without joins. */
+  private filtered(
+    query: PostFilters,
+    viewerId: number | undefined,
+  ): SelectQueryBuilder<ObjectLiteral> {
+    const qb = this.dataSource.createQueryBuilder().from(Post, 'p');
+    // Drafts show only in a list of the caller's own posts.
+    if (query.author !== undefined && viewerId !== undefined) {
+      qb.where('(p.published OR p.author_id = :viewerId)', { viewerId });
+    } else {
+      qb.where('p.published');
+    }
+    if (query.author !== undefined) {
+      if (/^\d+$/.test(query.author)) {
+        qb.andWhere('p.author_id = :authorId', { authorId: Number(query.author) });
+      } else {
+        qb.andWhere(
+          'p.author_id = (SELECT au.id FROM users au WHERE lower(au.username) = lower(:authorName))',
+          {
+            authorName: query.author,
+          },
+        );
+      }
+    }
+    if (query.search) {
+      qb.andWhere(
+        `(lower(p.title) LIKE :pattern ESCAPE '\\' OR lower(p.content) LIKE :pattern ESCAPE '\\')`,
+        { pattern: `%${escapeLike(query.search.toLowerCase())}%` },
+      );
+    }
+    (query.tag ?? []).forEach((name, i) => {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
+        { [`tag${i}`]: name },
+      );
+    });
+    return qb;
+  }
+}
+
+/** Writes to one post inside withLockedPost's transaction. */
+export class PostWriter {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly id: number,
+  ) {}
+
+  async update(fields: Partial<PostFields>): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .update(Post)
+      .set({ ...fields, updatedAt: () => 'now()' })
+      .where('id = :id', { id: this.id })
+      .execute();
+  }
+
+  /** Replaces the post's tags with exactly these. */
+  async replaceTags(tags: string[]): Promise<void> {
+    await this.manager.query(
+      `DELETE FROM post_tags pt USING tags t
+        WHERE pt.post_id = $1 AND t.id = pt.tag_id AND NOT (t.name = ANY($2::varchar[]))`,
+      [this.id, tags],
+    );
+    await linkTags(this.manager, this.id, tags);
+    await this.touch();
+  }
+
+  async tagNames(): Promise<string[]> {
+    const rows: { name: string }[] = await this.manager.query(
+      'SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1',
+      [this.id],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async addTag(name: string): Promise<void> {
+    await linkTags(this.manager, this.id, [name]);
+    await this.touch();
+  }
+
+  /** Unlinks the tag; false when the post did not carry it. */
+  async removeTag(name: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `DELETE FROM post_tags pt USING tags t
+        WHERE pt.post_id = $1 AND t.id = pt.tag_id AND t.name = $2 RETURNING pt.tag_id`,
+      [this.id, name],
+    );
+    // pg returns [rows, count] for DELETE ... RETURNING through TypeORM's query().
+    const removed = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+    if (removed > 0) await this.touch();
+    return removed > 0;
+  }
+
+  private async touch(): Promise<void> {
+    await this.manager.query('UPDATE posts SET updated_at = now() WHERE id = $1', [this.id]);
+  }
+}
+
+/**
+ * Creates missing tags, then links them. Two statements on purpose: with
+ * `ON CONFLICT DO NOTHING` a tag another transaction just created is skipped,
+ * and only a new statement's snapshot sees it to link it.
+ */
+async function linkTags(manager: EntityManager, postId: number, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await manager.query(
+    'INSERT INTO tags (name) SELECT unnest($1::varchar[]) ON CONFLICT (name) DO NOTHING',
+    [names],
+  );
+  await manager.query(
+    `INSERT INTO post_tags (post_id, tag_id)
+     SELECT $1, t.id FROM tags t WHERE t.name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
+    [postId, names],
+  );
+}
+
+/** Published, or the caller's own. */
+function visibleTo(viewerId: number | undefined): string {
+  return viewerId === undefined ? 'p.published' : '(p.published OR p.author_id = :viewerId)';
+}
+
+/**
+ * The Post view over alias `p`: author and display name by join, vote and
+ * comment counts by COUNT, the caller's vote by EXISTS, tag names aggregated
+ * (byte order) per post. Subqueries are correlated to the page's rows only.
+ */
+function withPostView(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  viewerId: number | undefined,
+): SelectQueryBuilder<ObjectLiteral> {
+  qb.select([
+    'p.id AS id',
+    'p.title AS title',
+    'p.content AS content',
+    'p.published AS published',
+    'p.created_at AS "createdAt"',
+    'p.updated_at AS "updatedAt"',
+    'a.id AS "authorId"',
+    'a.username AS "authorUsername"',
+    'ap.display_name AS "authorDisplayName"',
+  ])
+    .addSelect(VOTES, 'votes')
+    .addSelect(COMMENTS, 'comments')
+    .addSelect(
+      'ARRAY(SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.name COLLATE "C")',
+      'tags',
+    )
+    .innerJoin('users', 'a', 'a.id = p.author_id')
+    .leftJoin('profiles', 'ap', 'ap.user_id = a.id');
+  if (viewerId === undefined) {
+    qb.addSelect('false', 'voted');
+  } else {
+    qb.addSelect(
+      'EXISTS (SELECT 1 FROM votes vv WHERE vv.post_id = p.id AND vv.user_id = :viewerId)',
+      'voted',
+    );
+    qb.setParameter('viewerId', viewerId);
+  }
+  return qb;
+}

@@ -1,0 +1,22 @@
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Post } from '../posts/post.entity.js';
+import { Tag } from './tag.entity.js';
+
+/** The posts ⇄ tags link; both sides cascade. */
+@Entity({ name: 'post_tags' })
+@Index('ix_post_tags_tag', ['tagId', 'postId'])
+export class PostTag {
+  @PrimaryColumn({ name: 'post_id', type: 'int', primaryKeyConstraintName: 'pk_post_tags' })
+  postId!: number;
+
+  @PrimaryColumn({ name: 'tag_id', type: 'int', primaryKeyConstraintName: 'pk_post_tags' })
+  tagId!: number;
+
+  @ManyToOne(() => Post, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'post_id', foreignKeyConstraintName: 'fk_post_tags_post' })
+  post?: Relation<Post>;
+
+  @ManyToOne(() => Tag, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tag_id', foreignKeyConstraintName: 'fk_post_tags_tag' })
+  tag?: Relation<Tag>;
+}

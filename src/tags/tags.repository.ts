@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { Page } from '../common/paging/page.js';
+import type { PageQueryDto } from '../common/paging/page-query.dto.js';
+import { Paginator } from '../common/paging/paginator.js';
+import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import { TagResponse } from './tag.response.js';
+
+/** Sortable fields of GET /api/tags over the per-tag counts `tc`; names are unique, so they break ties. */
+export const TAG_SORT: SortSpec = {
+  fields: {
+    posts: { expr: 'tc.posts', type: 'int' },
+    name: { expr: 'tc.name', type: 'text' },
+  },
+  id: { expr: 'tc.name', type: 'text' },
+  default: '-posts',
+};
+
+@Injectable()
+export class TagsRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paginator: Paginator,
+  ) {}
+
+  /** Tags with their count of published posts; a tag no published post carries is not listed. */
+  findPage(query: PageQueryDto & { search?: string; sort?: string }): Promise<Page<TagResponse>> {
+    return this.paginator.run(
+      {
+        scope: 'tags',
+        base: () => this.counted(query.search),
+        select: (qb) => qb.select(['tc.name AS name', 'tc.posts AS posts']),
+        sort: parseSort(query.sort, TAG_SORT),
+        map: (row: { name: string; posts: number }) => TagResponse.from(row),
+      },
+      query,
+    );
+  }
+
+  async findOne(name: string): Promise<TagResponse | undefined> {
+    const row = await this.counted(undefined, name)
+      .select(['tc.name AS name', 'tc.posts AS posts'])
+      .getRawOne<{ name: string; posts: number }>();
+    return row && TagResponse.from(row);
+  }
+
+  /** FROM (tags counted over published posts) tc. The inner join drops tags without any. */
+  private counted(prefix?: string, name?: string): SelectQueryBuilder<ObjectLiteral> {
+    const inner = this.dataSource
+      .createQueryBuilder()
+      .select('t.name', 'name')
+      .addSelect('COUNT(*)::int', 'posts')
+      .from('tags', 't')
+      .innerJoin('post_tags', 'pt', 'pt.tag_id = t.id')
+      .innerJoin('posts', 'p', 'p.id = pt.post_id AND p.published')
+      .groupBy('t.id');
+    if (prefix)
+      inner.andWhere(`t.name LIKE :prefix ESCAPE '\\'`, {
+        prefix: `${prefix.replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    if (name !== undefined) inner.andWhere('t.name = :name', { name });
+    return this.dataSource
+      .createQueryBuilder()
+      .from(`(${inner.getQuery()})`, 'tc')
+      .setParameters(inner.getParameters());
+  }
+}

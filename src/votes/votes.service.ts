@@ -1,0 +1,38 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Page } from '../common/paging/page.js';
+import type { PageQueryDto } from '../common/paging/page-query.dto.js';
+import { PostsService } from '../posts/posts.service.js';
+import type { UserSummaryResponse } from '../users/user-summary.response.js';
+import type { VoteResponse } from './vote.response.js';
+import { VotesRepository } from './votes.repository.js';
+
+@Injectable()
+export class VotesService {
+  constructor(
+    private readonly votes: VotesRepository,
+    private readonly posts: PostsService,
+  ) {}
+
+  async vote(postId: number, userId: number): Promise<VoteResponse> {
+    const result = await this.votes.insertVoteIfAbsent(postId, userId);
+    if (!result.found) throw new NotFoundException(`Post ${postId} does not exist.`);
+    if (!result.inserted) throw new ConflictException('You have already voted for this post.');
+    return { postId, votes: result.votes, voted: true };
+  }
+
+  async unvote(postId: number, userId: number): Promise<void> {
+    const result = await this.votes.deleteVote(postId, userId);
+    if (!result.found) throw new NotFoundException(`Post ${postId} does not exist.`);
+    if (!result.deleted) throw new NotFoundException('You have not voted for this post.');
+  }
+
+  /** Who voted, newest first. 404 when the caller cannot see the post. */
+  async voters(
+    postId: number,
+    page: PageQueryDto,
+    viewerId: number | undefined,
+  ): Promise<Page<UserSummaryResponse>> {
+    await this.posts.assertVisible(postId, viewerId);
+    return this.votes.findVoters(postId, page);
+  }
+}
