@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiAuth } from '../common/auth/api-auth.decorator.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiPageResponse, type Page } from '../common/paging/page.js';
@@ -52,8 +51,7 @@ export class PostsController {
   }
 
   @Post('posts')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Write a post',
     description:
@@ -66,8 +64,7 @@ export class PostsController {
   }
 
   @Patch('posts/:id')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({ summary: 'Change your post', description: '`tags` replaces the whole set.' })
   @ApiOkResponse({ type: PostResponse })
   @ApiProblems(400, 401, 403, 404)
@@ -81,8 +78,7 @@ export class PostsController {
 
   @Delete('posts/:id')
   @HttpCode(204)
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Delete your post',
     description: 'Its votes, comments and tag links go with it.',

@@ -132,15 +132,6 @@ export class PostsRepository {
     });
   }
 
-  async delete(id: number): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Post)
-      .where('id = :id', { id })
-      .execute();
-  }
-
   /** FROM posts WHERE <visibility and filters>: the page's base, counted without joins. */
   private filtered(
     query: PostFilters,
@@ -187,6 +178,15 @@ export class PostWriter {
     private readonly manager: EntityManager,
     private readonly id: number,
   ) {}
+
+  async delete(): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(Post)
+      .where('id = :id', { id: this.id })
+      .execute();
+  }
 
   async update(fields: Partial<PostFields>): Promise<void> {
     await this.manager
@@ -242,12 +242,16 @@ export class PostWriter {
 /**
  * Creates missing tags, then links them. Two statements on purpose: with
  * `ON CONFLICT DO NOTHING` a tag another transaction just created is skipped,
- * and only a new statement's snapshot sees it to link it.
+ * and only a new statement's snapshot sees it to link it. New names are
+ * inserted in one fixed order, so two requests creating the same tags wait for
+ * each other instead of deadlocking.
  */
 async function linkTags(manager: EntityManager, postId: number, names: string[]): Promise<void> {
   if (names.length === 0) return;
   await manager.query(
-    'INSERT INTO tags (name) SELECT unnest($1::varchar[]) ON CONFLICT (name) DO NOTHING',
+    `INSERT INTO tags (name)
+     SELECT n FROM unnest($1::varchar[]) AS n ORDER BY n COLLATE "C"
+     ON CONFLICT (name) DO NOTHING`,
     [names],
   );
   await manager.query(

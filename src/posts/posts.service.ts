@@ -60,9 +60,9 @@ export class PostsService {
     return this.view(id, callerId);
   }
 
+  /** Deletes the post under its row lock; votes, comments and tag links cascade. */
   async delete(id: number, callerId: number): Promise<void> {
-    await this.editOwn(id, callerId, () => Promise.resolve());
-    await this.posts.delete(id);
+    await this.editOwn(id, callerId, (writer) => writer.delete());
   }
 
   /**

@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiAuth } from '../common/auth/api-auth.decorator.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
@@ -23,8 +22,7 @@ export class ProfilesController {
   constructor(private readonly profiles: ProfilesService) {}
 
   @Put('me/profile')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Create or replace your profile',
     description: 'A full replacement: a field left out becomes null.',
@@ -44,8 +42,7 @@ export class ProfilesController {
 
   @Delete('me/profile')
   @HttpCode(204)
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({ summary: 'Delete your profile' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems(401, 404)

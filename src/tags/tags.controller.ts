@@ -1,13 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiNoContentResponse,
-  ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiAuth } from '../common/auth/api-auth.decorator.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiPageResponse, type Page } from '../common/paging/page.js';
@@ -53,8 +52,7 @@ export class TagsController {
   }
 
   @Put('posts/:id/tags/:name')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Tag your post',
     description: 'Idempotent; the tag is created if missing. A post has at most 10 tags.',
@@ -72,8 +70,7 @@ export class TagsController {
 
   @Delete('posts/:id/tags/:name')
   @HttpCode(204)
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({ summary: 'Untag your post' })
   @ApiParam(NAME_PARAM)
   @ApiNoContentResponse({ description: 'Removed.' })

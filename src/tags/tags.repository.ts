@@ -8,13 +8,15 @@ import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { TagResponse } from './tag.response.js';
 
 /** Sortable fields of GET /api/tags over the per-tag counts `tc`; names are unique, so they break ties. */
+// Names compare bytewise (COLLATE "C"), as a post's `tags` are sorted, whatever the database's collation.
 export const TAG_SORT: SortSpec = {
   fields: {
     posts: { expr: 'tc.posts', type: 'int' },
-    name: { expr: 'tc.name', type: 'text' },
+    name: { expr: 'tc.name COLLATE "C"', type: 'text' },
   },
-  id: { expr: 'tc.name', type: 'text' },
-  default: '-posts',
+  id: { expr: 'tc.name COLLATE "C"', type: 'text' },
+  // Most used first; equal counts a→z.
+  default: '-posts,name',
 };
 
 @Injectable()
@@ -55,10 +57,8 @@ export class TagsRepository {
       .innerJoin('post_tags', 'pt', 'pt.tag_id = t.id')
       .innerJoin('posts', 'p', 'p.id = pt.post_id AND p.published')
       .groupBy('t.id');
-    if (prefix)
-      inner.andWhere(`t.name LIKE :prefix ESCAPE '\\'`, {
-        prefix: `${prefix.replace(/[\\%_]/g, '\\$&')}%`,
-      });
+    // The query DTO allows only a-z, 0-9 and - in a prefix, so it has no LIKE wildcards to escape.
+    if (prefix) inner.andWhere('t.name LIKE :prefix', { prefix: `${prefix}%` });
     if (name !== undefined) inner.andWhere('t.name = :name', { name });
     return this.dataSource
       .createQueryBuilder()

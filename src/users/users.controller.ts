@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiAuth } from '../common/auth/api-auth.decorator.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiPageResponse, type Page } from '../common/paging/page.js';
@@ -34,8 +33,7 @@ export class UsersController {
   }
 
   @Get('me')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({ summary: 'Your account' })
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(401)
@@ -44,8 +42,7 @@ export class UsersController {
   }
 
   @Patch('me')
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Change your email, username or password',
     description:
@@ -59,8 +56,7 @@ export class UsersController {
 
   @Delete('me')
   @HttpCode(204)
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Delete your account',
     description: 'Everything you own goes with it, and your tokens stop working.',

@@ -1,12 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOAuth2,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/auth/api-auth.decorator.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiPageResponse, type Page } from '../common/paging/page.js';
@@ -23,8 +17,7 @@ export class VotesController {
   constructor(private readonly votes: VotesService) {}
 
   @Post()
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({
     summary: 'Vote for a post',
     description: 'One vote per user per post; a second is a 409.',
@@ -37,8 +30,7 @@ export class VotesController {
 
   @Delete()
   @HttpCode(204)
-  @ApiBearerAuth('bearer')
-  @ApiOAuth2([], 'oauth2')
+  @ApiAuth()
   @ApiOperation({ summary: 'Take your vote back' })
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiProblems(400, 401, 404)

@@ -1,6 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
 import { sortValues } from '../../common/paging/sort.js';
 import { Trim } from '../../common/paging/transforms.js';
@@ -48,12 +56,26 @@ export class AuthorPostsQueryDto extends PageQueryDto {
 
 export class PostsQueryDto extends AuthorPostsQueryDto {
   @ApiPropertyOptional({
-    description: 'A user id or a username. With your own, your drafts are listed too.',
+    description:
+      'A user id or a username (digits are read as an id). With your own, your drafts are listed too.',
     example: 'ada_l',
   })
   @IsOptional()
   @Trim()
   @IsString()
-  @Matches(/^([1-9]\d{0,9}|[A-Za-z0-9_]{3,30})$/, { message: 'must be a user id or a username' })
+  @ValidateBy(
+    { name: 'isAuthorRef', validator: { validate: isAuthorRef } },
+    { message: 'must be a user id or a username' },
+  )
   author?: string;
+}
+
+/**
+ * Digits alone are an id, which must be a positive int4 in plain decimal (as
+ * path ids are); anything else must be a username.
+ */
+function isAuthorRef(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (/^\d+$/.test(value)) return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647;
+  return /^[A-Za-z0-9_]{3,30}$/.test(value);
 }
