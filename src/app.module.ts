@@ -13,8 +13,11 @@ import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { CommentsModule } from './comments/comments.module.js';
+import { FollowsModule } from './follows/follows.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { VotesModule } from './votes/votes.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,6 +39,9 @@ import { UsersModule } from './users/users.module.js';
     PostsModule,
     VotesModule,
     TagsModule,
+    FollowsModule,
+    CommentsModule,
+    StatsModule,
   ],
   providers: [
     {

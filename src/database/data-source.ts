@@ -1,5 +1,7 @@
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
+import { Comment } from '../comments/comment.entity.js';
+import { Follow } from '../follows/follow.entity.js';
 import { Post } from '../posts/post.entity.js';
 import { Profile } from '../profiles/profile.entity.js';
 import { PostTag } from '../tags/post-tag.entity.js';
@@ -8,7 +10,7 @@ import { User } from '../users/user.entity.js';
 import { Vote } from '../votes/vote.entity.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [User, Profile, Post, Tag, PostTag, Vote];
+export const entities = [User, Profile, Post, Tag, PostTag, Vote, Follow, Comment];
 
 /** The one data-source definition: the app, `ormconfig.ts` (TypeORM CLI) and the tests use it. */
 export function dataSourceOptions(

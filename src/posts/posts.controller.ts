@@ -13,7 +13,7 @@ import { ApiPageResponse, type Page } from '../common/paging/page.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { ApiProblems } from '../common/problems/problem.response.js';
 import { CreatePostDto } from './dto/create-post.dto.js';
-import { AuthorPostsQueryDto, PostsQueryDto } from './dto/posts-query.dto.js';
+import { AuthorPostsQueryDto, FeedQueryDto, PostsQueryDto } from './dto/posts-query.dto.js';
 import { UpdatePostDto } from './dto/update-post.dto.js';
 import { PostResponse } from './post.response.js';
 import { PostsService } from './posts.service.js';
@@ -36,6 +36,18 @@ export class PostsController {
     @CurrentUser() viewer?: AuthUser,
   ): Promise<Page<PostResponse>> {
     return this.posts.list(query, viewer?.id);
+  }
+
+  @Get('feed')
+  @ApiAuth()
+  @ApiOperation({
+    summary: 'Your feed',
+    description: 'Published posts of the users you follow, newest first.',
+  })
+  @ApiPageResponse(PostResponse)
+  @ApiProblems(400, 401)
+  feed(@Query() query: FeedQueryDto, @CurrentUser() user: AuthUser): Promise<Page<PostResponse>> {
+    return this.posts.feed(query, user.id);
   }
 
   @Get('posts/:id')

@@ -16,8 +16,8 @@ import { PostResponse, type PostRow } from './post.response.js';
 
 /** Votes of a post, counted by SQL. */
 const VOTES = '(SELECT COUNT(*)::int FROM votes v WHERE v.post_id = p.id)';
-// Comments arrive with the social features; until then every post has none.
-const COMMENTS = 'CAST(0 AS int)';
+/** Comments of a post, replies included, counted by SQL. */
+const COMMENTS = '(SELECT COUNT(*)::int FROM comments c WHERE c.post_id = p.id)';
 
 /** Sortable fields of the post lists, as SQL over alias `p`. */
 export const POST_SORT: SortSpec = {
@@ -28,6 +28,13 @@ export const POST_SORT: SortSpec = {
     comments: { expr: COMMENTS, type: 'int' },
   },
   id: { expr: 'p.id', type: 'int' },
+  default: '-createdAt',
+};
+
+/** The feed is newest first only. */
+export const FEED_SORT: SortSpec = {
+  fields: { createdAt: POST_SORT.fields.createdAt },
+  id: POST_SORT.id,
   default: '-createdAt',
 };
 
@@ -96,6 +103,28 @@ export class PostsRepository {
         base: () => this.filtered(query, viewerId),
         select: (qb) => withPostView(qb, viewerId),
         sort: parseSort(query.sort, POST_SORT),
+        map: (row: PostRow) => PostResponse.from(row),
+      },
+      query,
+    );
+  }
+
+  /** Published posts of the users the caller follows, newest first: the same row as every post list. */
+  findFeed(query: PageQueryDto & { sort?: string }, viewerId: number): Promise<Page<PostResponse>> {
+    return this.paginator.run(
+      {
+        scope: 'feed',
+        base: () =>
+          this.dataSource
+            .createQueryBuilder()
+            .from(Post, 'p')
+            .where('p.published')
+            .andWhere(
+              'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
+              { feedOf: viewerId },
+            ),
+        select: (qb) => withPostView(qb, viewerId),
+        sort: parseSort(query.sort, FEED_SORT),
         map: (row: PostRow) => PostResponse.from(row),
       },
       query,

@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import type { Page } from '../common/paging/page.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreatePostDto } from './dto/create-post.dto.js';
-import type { AuthorPostsQueryDto, PostsQueryDto } from './dto/posts-query.dto.js';
+import type { AuthorPostsQueryDto, FeedQueryDto, PostsQueryDto } from './dto/posts-query.dto.js';
 import type { UpdatePostDto } from './dto/update-post.dto.js';
 import { PostResponse } from './post.response.js';
 import { PostsRepository, type PostAccess, type PostWriter } from './posts.repository.js';
@@ -22,6 +22,10 @@ export class PostsService {
     const row = await this.posts.findVisible(id, viewerId);
     if (!row) throw notFound(id);
     return PostResponse.from(row);
+  }
+
+  feed(query: FeedQueryDto, viewerId: number): Promise<Page<PostResponse>> {
+    return this.posts.findFeed(query, viewerId);
   }
 
   list(query: PostsQueryDto, viewerId: number | undefined): Promise<Page<PostResponse>> {

@@ -9,13 +9,16 @@ import { escapeLike } from '../common/validation.js';
 import { User } from './user.entity.js';
 import { UserResponse, type MeRow, type UserViewRow } from './user.response.js';
 
+/** The user's followers and followees, counted by SQL. */
+const FOLLOWERS = '(SELECT COUNT(*)::int FROM follows fr WHERE fr.followee_id = u.id)';
+const FOLLOWING = '(SELECT COUNT(*)::int FROM follows fg WHERE fg.follower_id = u.id)';
+
 /** Sortable fields of GET /api/users, as SQL over alias `u`. */
 export const USER_SORT: SortSpec = {
   fields: {
     username: { expr: 'lower(u.username)', type: 'text' },
     createdAt: { expr: 'u.created_at', type: 'timestamptz' },
-    // The follows table arrives with the social features; until then nobody has followers.
-    followers: { expr: 'CAST(0 AS int)', type: 'int' },
+    followers: { expr: FOLLOWERS, type: 'int' },
   },
   id: { expr: 'u.id', type: 'int' },
   default: '-createdAt',
@@ -172,19 +175,24 @@ function withProfile(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<
 
 /**
  * The User view's counts and the caller's `following` flag, computed by SQL in
- * the same statement: published posts by COUNT. Follows do not exist yet, so
- * those are 0/false; the follows feature replaces them with COUNT/EXISTS.
+ * the same statement: published posts, followers and followees by COUNT, the
+ * caller's follow by EXISTS.
  */
 function withCounts(
   qb: SelectQueryBuilder<ObjectLiteral>,
-  _viewerId: number | undefined,
+  viewerId: number | undefined,
 ): SelectQueryBuilder<ObjectLiteral> {
+  qb.addSelect(
+    '(SELECT COUNT(*)::int FROM posts up WHERE up.author_id = u.id AND up.published)',
+    'postsCount',
+  )
+    .addSelect(FOLLOWERS, 'followersCount')
+    .addSelect(FOLLOWING, 'followingCount');
+  if (viewerId === undefined) return qb.addSelect('false', 'following');
   return qb
     .addSelect(
-      '(SELECT COUNT(*)::int FROM posts up WHERE up.author_id = u.id AND up.published)',
-      'postsCount',
+      'EXISTS (SELECT 1 FROM follows vf WHERE vf.follower_id = :viewerId AND vf.followee_id = u.id)',
+      'following',
     )
-    .addSelect('CAST(0 AS int)', 'followersCount')
-    .addSelect('CAST(0 AS int)', 'followingCount')
-    .addSelect('false', 'following');
+    .setParameter('viewerId', viewerId);
 }

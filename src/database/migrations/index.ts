@@ -1,8 +1,13 @@
 import { UsersAndProfiles1763900000000 } from './1763900000000-users-and-profiles.js';
 import { PostsVotesTags1763900100000 } from './1763900100000-posts-votes-tags.js';
+import { FollowsComments1763900200000 } from './1763900200000-follows-comments.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
  * the tests load exactly the same set under ESM. Add new ones here.
  */
-export const migrations = [UsersAndProfiles1763900000000, PostsVotesTags1763900100000];
+export const migrations = [
+  UsersAndProfiles1763900000000,
+  PostsVotesTags1763900100000,
+  FollowsComments1763900200000,
+];

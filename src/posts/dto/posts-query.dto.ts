@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsIn,
   IsOptional,
   IsString,
   Matches,
@@ -78,4 +79,16 @@ function isAuthorRef(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   if (/^\d+$/.test(value)) return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647;
   return /^[A-Za-z0-9_]{3,30}$/.test(value);
+}
+
+/** GET /api/feed: paging, and `sort` by createdAt only. */
+export class FeedQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: ['-createdAt', 'createdAt'],
+    default: '-createdAt',
+    description: 'Newest first by default; the id breaks ties.',
+  })
+  @IsOptional()
+  @IsIn(['-createdAt', 'createdAt'])
+  sort?: string;
 }

@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UserSummaryResponse } from '../users/user-summary.response.js';
+
+export interface CommentRow {
+  id: number;
+  body: string;
+  createdAt: Date;
+  parentId: number | null;
+  replies: number;
+  authorId: number;
+  authorUsername: string;
+  authorDisplayName: string | null;
+}
+
+export class CommentResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ minLength: 1, maxLength: 5000, example: 'A fine engine.' })
+  body!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: UserSummaryResponse })
+  author!: UserSummaryResponse;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The comment this one answers; null at top level.',
+  })
+  parentId!: number | null;
+
+  @ApiProperty({ type: 'integer', description: 'Direct replies.', example: 2 })
+  replies!: number;
+
+  static from(row: CommentRow): CommentResponse {
+    return {
+      id: row.id,
+      body: row.body,
+      createdAt: row.createdAt.toISOString(),
+      author: {
+        id: row.authorId,
+        username: row.authorUsername,
+        displayName: row.authorDisplayName,
+      },
+      parentId: row.parentId,
+      replies: row.replies,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { Page } from '../common/paging/page.js';
+import type { PageQueryDto } from '../common/paging/page-query.dto.js';
+import { Paginator } from '../common/paging/paginator.js';
+import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import { Comment } from './comment.entity.js';
+import { CommentResponse, type CommentRow } from './comment.response.js';
+
+const COMMENT_SORT: SortSpec = {
+  fields: { createdAt: { expr: 'c.created_at', type: 'timestamptz' } },
+  id: { expr: 'c.id', type: 'int' },
+  default: 'createdAt',
+};
+
+/** What the rules need about a comment: its author, its post, the post's author and visibility. */
+export interface CommentAccess {
+  id: number;
+  postId: number;
+  authorId: number;
+  postAuthorId: number;
+  postPublished: boolean;
+}
+
+@Injectable()
+export class CommentsRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paginator: Paginator,
+  ) {}
+
+  /** A post's top-level comments, or the direct replies of one of them. */
+  findPage(
+    postId: number,
+    parentId: number | undefined,
+    query: PageQueryDto & { sort?: string },
+  ): Promise<Page<CommentResponse>> {
+    return this.paginator.run(
+      {
+        scope: `comments:${postId}:${parentId ?? 'top'}`,
+        base: () => {
+          const qb = this.dataSource
+            .createQueryBuilder()
+            .from(Comment, 'c')
+            .where('c.post_id = :postId', { postId });
+          return parentId === undefined
+            ? qb.andWhere('c.parent_id IS NULL')
+            : qb.andWhere('c.parent_id = :parentId', { parentId });
+        },
+        select: withCommentView,
+        sort: parseSort(query.sort, COMMENT_SORT),
+        map: (row: CommentRow) => CommentResponse.from(row),
+      },
+      query,
+    );
+  }
+
+  async findAccess(id: number): Promise<CommentAccess | undefined> {
+    return this.dataSource
+      .createQueryBuilder()
+      .select([
+        'c.id AS id',
+        'c.post_id AS "postId"',
+        'c.author_id AS "authorId"',
+        'p.author_id AS "postAuthorId"',
+        'p.published AS "postPublished"',
+      ])
+      .from(Comment, 'c')
+      .innerJoin('posts', 'p', 'p.id = c.post_id')
+      .where('c.id = :id', { id })
+      .getRawOne<CommentAccess>();
+  }
+
+  async insert(
+    postId: number,
+    authorId: number,
+    body: string,
+    parentId: number | null,
+  ): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(Comment)
+      .values({ postId, authorId, body, parentId })
+      .returning('id')
+      .execute();
+    return (result.raw as { id: number }[])[0].id;
+  }
+
+  async findById(id: number): Promise<CommentResponse | undefined> {
+    const row = await withCommentView(this.dataSource.createQueryBuilder().from(Comment, 'c'))
+      .where('c.id = :id', { id })
+      .getRawOne<CommentRow>();
+    return row && CommentResponse.from(row);
+  }
+
+  /** Deletes the comment; its replies (and theirs) cascade. */
+  async delete(id: number): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Comment)
+      .where('id = :id', { id })
+      .execute();
+  }
+}
+
+/** The Comment view over alias `c`: its author by join, its direct replies by COUNT. */
+function withCommentView(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<ObjectLiteral> {
+  return qb
+    .select([
+      'c.id AS id',
+      'c.body AS body',
+      'c.created_at AS "createdAt"',
+      'c.parent_id AS "parentId"',
+      'u.id AS "authorId"',
+      'u.username AS "authorUsername"',
+      'pr.display_name AS "authorDisplayName"',
+    ])
+    .addSelect('(SELECT COUNT(*)::int FROM comments r WHERE r.parent_id = c.id)', 'replies')
+    .innerJoin('users', 'u', 'u.id = c.author_id')
+    .leftJoin('profiles', 'pr', 'pr.user_id = u.id');
+}

@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../../common/paging/page-query.dto.js';
+import { ToInt } from '../../common/paging/transforms.js';
+
+export class CommentsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'List the replies of this comment; default: top level.',
+  })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  parentId?: number;
+
+  @ApiPropertyOptional({
+    enum: ['createdAt', '-createdAt'],
+    default: 'createdAt',
+    description: 'Oldest first by default; the id breaks ties.',
+  })
+  @IsOptional()
+  @IsIn(['createdAt', '-createdAt'])
+  sort?: string;
+}
