@@ -478,6 +478,11 @@ describe('votes', () => {
       expect(one).toBeGreaterThan(0);
       expect(all).toBe(one);
       expect(all).toBeLessThanOrEqual(3);
+      // Authenticated, the token check is one of the three: visibility rides in the page's statement.
+      const signedIn = await t.countQueries(() =>
+        voters(postId, { limit: 100 }, author).expect(200),
+      );
+      expect(signedIn).toBeLessThanOrEqual(3);
     });
   });
 

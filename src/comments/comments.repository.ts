@@ -30,10 +30,14 @@ export class CommentsRepository {
     private readonly paginator: Paginator,
   ) {}
 
-  /** A post's top-level comments, or the direct replies of one of them. */
+  /**
+   * A post's top-level comments, or the direct replies of one of them; none
+   * when the viewer may not see the post (a draft is its author's alone).
+   */
   findPage(
     postId: number,
     parentId: number | undefined,
+    viewerId: number | undefined,
     query: PageQueryDto & { sort?: string },
   ): Promise<Page<CommentResponse>> {
     return this.paginator.run(
@@ -43,7 +47,13 @@ export class CommentsRepository {
           const qb = this.dataSource
             .createQueryBuilder()
             .from(Comment, 'c')
-            .where('c.post_id = :postId', { postId });
+            .where('c.post_id = :postId', { postId })
+            .andWhere(
+              `EXISTS (SELECT 1 FROM posts cp WHERE cp.id = :postId AND (cp.published${
+                viewerId === undefined ? '' : ' OR cp.author_id = :viewerId'
+              }))`,
+              { viewerId },
+            );
           return parentId === undefined
             ? qb.andWhere('c.parent_id IS NULL')
             : qb.andWhere('c.parent_id = :parentId', { parentId });

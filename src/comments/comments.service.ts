@@ -24,9 +24,15 @@ export class CommentsService {
     query: CommentsQueryDto,
     viewerId: number | undefined,
   ): Promise<Page<CommentResponse>> {
-    await this.posts.assertVisible(postId, viewerId);
-    if (query.parentId !== undefined) await this.assertParent(postId, query.parentId, 'parentId');
-    return this.comments.findPage(postId, query.parentId, query);
+    // The page holds nothing unless the viewer may see the post (and the parent
+    // is one of its comments), so only an empty page pays for telling 404 and
+    // 400 from "no comments yet".
+    const page = await this.comments.findPage(postId, query.parentId, viewerId, query);
+    if (page.data.length === 0) {
+      await this.posts.assertVisible(postId, viewerId);
+      if (query.parentId !== undefined) await this.assertParent(postId, query.parentId, 'parentId');
+    }
+    return page;
   }
 
   async create(postId: number, dto: CreateCommentDto, authorId: number): Promise<CommentResponse> {

@@ -23,13 +23,18 @@ export class FollowsRepository {
     private readonly paginator: Paginator,
   ) {}
 
-  /** One statement: follow the user if they exist; the key settles racing double follows. */
+  /**
+   * One statement: follow the user if they exist; the key settles racing double
+   * follows. The followee's row is locked as the foreign key check would lock it,
+   * so a followee deleting their account concurrently is either not found (404)
+   * or deleted after the follow (which cascades), never a foreign key failure.
+   */
   async insertIfAbsent(
     followerId: number,
     followeeId: number,
   ): Promise<{ found: boolean; inserted: boolean }> {
     const rows: { found: boolean; inserted: boolean }[] = await this.dataSource.query(
-      `WITH target AS (SELECT id FROM users WHERE id = $2),
+      `WITH target AS (SELECT id FROM users WHERE id = $2 FOR KEY SHARE),
             ins AS (INSERT INTO follows (follower_id, followee_id) SELECT $1, id FROM target
                     ON CONFLICT DO NOTHING RETURNING followee_id)
        SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM ins) AS inserted`,

@@ -60,7 +60,12 @@ export class VotesRepository {
     return rows[0];
   }
 
-  findVoters(postId: number, page: PageQueryDto): Promise<Page<UserSummaryResponse>> {
+  /** Voters of a post the viewer may see; none when they may not (the caller tells 404 from empty). */
+  findVoters(
+    postId: number,
+    viewerId: number | undefined,
+    page: PageQueryDto,
+  ): Promise<Page<UserSummaryResponse>> {
     return this.paginator.run(
       {
         scope: `votes:${postId}`,
@@ -68,7 +73,13 @@ export class VotesRepository {
           this.dataSource
             .createQueryBuilder()
             .from(Vote, 'v')
-            .where('v.post_id = :postId', { postId }),
+            .where('v.post_id = :postId', { postId })
+            .andWhere(
+              `EXISTS (SELECT 1 FROM posts vp WHERE vp.id = :postId AND (vp.published${
+                viewerId === undefined ? '' : ' OR vp.author_id = :viewerId'
+              }))`,
+              { viewerId },
+            ),
         select: (qb) =>
           qb
             .select(['u.id AS id', 'u.username AS username', 'pr.display_name AS "displayName"'])

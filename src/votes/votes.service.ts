@@ -26,13 +26,17 @@ export class VotesService {
     if (!result.deleted) throw new NotFoundException('You have not voted for this post.');
   }
 
-  /** Who voted, newest first. 404 when the caller cannot see the post. */
+  /**
+   * Who voted, newest first. 404 when the caller cannot see the post: the page
+   * itself is empty then, so only an empty page needs the extra check.
+   */
   async voters(
     postId: number,
     page: PageQueryDto,
     viewerId: number | undefined,
   ): Promise<Page<UserSummaryResponse>> {
-    await this.posts.assertVisible(postId, viewerId);
-    return this.votes.findVoters(postId, page);
+    const voters = await this.votes.findVoters(postId, viewerId, page);
+    if (voters.data.length === 0) await this.posts.assertVisible(postId, viewerId);
+    return voters;
   }
 }

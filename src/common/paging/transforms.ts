@@ -12,3 +12,9 @@ export const ToInt = (): PropertyDecorator =>
 /** Trims text input; other values pass through for the validators to reject. */
 export const Trim = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A blank query value (`sort=`) means "not given", so the default applies. */
+export const BlankAsUnset = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() === '' ? undefined : value,
+  );

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
 import { sortValues } from '../../common/paging/sort.js';
-import { Trim } from '../../common/paging/transforms.js';
+import { BlankAsUnset, Trim } from '../../common/paging/transforms.js';
 import { MAX_TAGS_PER_POST, TAG_NAME, normaliseTagNames } from '../../tags/tag-name.js';
 import { POST_SORT } from '../posts.repository.js';
 
@@ -86,8 +86,9 @@ export class FeedQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: ['-createdAt', 'createdAt'],
     default: '-createdAt',
-    description: 'Newest first by default; the id breaks ties.',
+    description: 'Newest first by default (also when blank); the id breaks ties.',
   })
+  @BlankAsUnset()
   @IsOptional()
   @IsIn(['-createdAt', 'createdAt'])
   sort?: string;

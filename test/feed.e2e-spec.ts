@@ -1,0 +1,556 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { expectProblem, registerUser, type RegisteredUser } from './support/api.js';
+import { createTestApp, type TestApp } from './support/app.js';
+
+const POST_KEYS = [
+  'author',
+  'comments',
+  'content',
+  'createdAt',
+  'id',
+  'published',
+  'tags',
+  'title',
+  'updatedAt',
+  'voted',
+  'votes',
+];
+const SUMMARY_KEYS = ['displayName', 'id', 'username'];
+
+interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+interface PostBody {
+  id: number;
+  title: string;
+  published: boolean;
+  author: { id: number; username: string; displayName: string | null };
+  tags: string[];
+  votes: number;
+  voted: boolean;
+}
+
+interface Meta {
+  total: number | null;
+  limit: number;
+  offset: number | null;
+  nextCursor: string | null;
+}
+
+interface ListBody {
+  data: PostBody[];
+  meta: Meta;
+}
+
+type Query = Record<string, string | number>;
+type Auth = { Authorization: string };
+
+/** A lowercase text no other test's posts or tags contain (13 characters, a valid tag name). */
+function marker(): string {
+  return `m${randomBytes(6).toString('hex')}`;
+}
+
+/** Asserts a 400 problem whose `errors` names each of `fields`. */
+function expectInvalid(res: HttpResult, ...fields: string[]): void {
+  const body = expectProblem(res, 400);
+  expect(Array.isArray(body.errors)).toBe(true);
+  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
+  for (const field of fields) {
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
+      ]),
+    );
+  }
+}
+
+/** Replaces the character at `index` with a different base64url character. */
+function flipAt(text: string, index: number): string {
+  const i = index < 0 ? text.length + index : index;
+  const replacement = text[i] === 'A' ? 'B' : 'A';
+  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
+}
+
+const ids = (body: unknown) => (body as ListBody).data.map((p) => p.id);
+
+describe('feed', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function createPost(
+    user: RegisteredUser,
+    body: Record<string, unknown> = {},
+  ): Promise<PostBody> {
+    const res = await t
+      .http()
+      .post('/api/posts')
+      .set(user.auth)
+      .send({ title: 'A title', content: 'Some content', ...body });
+    expect(res.status).toBe(201);
+    return res.body as PostBody;
+  }
+
+  async function follow(follower: RegisteredUser, followee: RegisteredUser): Promise<void> {
+    await t.http().post(`/api/users/${followee.id}/follow`).set(follower.auth).expect(201);
+  }
+
+  async function unfollow(follower: RegisteredUser, followee: RegisteredUser): Promise<void> {
+    await t.http().delete(`/api/users/${followee.id}/follow`).set(follower.auth).expect(204);
+  }
+
+  async function vote(user: RegisteredUser, postId: number): Promise<void> {
+    await t.http().post(`/api/posts/${postId}/votes`).set(user.auth).expect(201);
+  }
+
+  function feed(query: Query, auth?: Auth) {
+    const req = t.http().get('/api/feed').query(query);
+    return auth ? req.set(auth) : req;
+  }
+
+  /** The posts as the reader sees them one by one, in the given order. */
+  async function viewsOf(postIds: number[], auth: Auth): Promise<unknown[]> {
+    const views: unknown[] = [];
+    for (const id of postIds) {
+      views.push((await t.http().get(`/api/posts/${id}`).set(auth).expect(200)).body);
+    }
+    return views;
+  }
+
+  async function walkOffset(query: Query, limit: number, auth: Auth): Promise<number[]> {
+    const found: number[] = [];
+    let total: number | null = null;
+    for (let offset = 0; offset < 200; offset += limit) {
+      const body = (await feed({ ...query, limit, offset }, auth).expect(200)).body as ListBody;
+      total ??= body.meta.total;
+      expect(body.meta.total).toBe(total);
+      expect(body.meta.limit).toBe(limit);
+      expect(body.meta.offset).toBe(offset);
+      const last = offset + limit >= (total ?? 0);
+      expect(body.meta.nextCursor === null).toBe(last);
+      found.push(...ids(body));
+      if (last) break;
+    }
+    expect(found).toHaveLength(total ?? -1);
+    return found;
+  }
+
+  async function walkCursor(query: Query, limit: number, auth: Auth): Promise<number[]> {
+    const found: number[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 200; page += 1) {
+      const q: Query = { ...query, limit };
+      if (cursor !== null) q.cursor = cursor;
+      const body = (await feed(q, auth).expect(200)).body as ListBody;
+      expect(body.meta.limit).toBe(limit);
+      if (cursor === null) {
+        expect(body.meta.total).toEqual(expect.any(Number));
+        expect(body.meta.offset).toBe(0);
+      } else {
+        expect(body.meta.total).toBeNull();
+        expect(body.meta.offset).toBeNull();
+      }
+      expect(body.data.length).toBeGreaterThan(0);
+      found.push(...ids(body));
+      cursor = body.meta.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(cursor).toBeNull();
+    return found;
+  }
+
+  describe('GET /api/feed', () => {
+    it('answers 401 with WWW-Authenticate without a token or with a bad one', async () => {
+      const anonymous = await feed({});
+      expectProblem(anonymous, 401);
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+      const bad = await feed({}, { Authorization: 'Bearer not.a.jwt' });
+      expectProblem(bad, 401);
+      expect(bad.headers['www-authenticate']).toMatch(/^Bearer/);
+    });
+
+    it('answers 401 for the token of a deleted user', async () => {
+      const gone = await registerUser(t);
+      await t.http().delete('/api/users/me').set(gone.auth).expect(204);
+      expectProblem(await feed({}, gone.auth), 401);
+    });
+
+    it("lists only the followees' published posts, newest first, in the Post shape of GET /api/posts", async () => {
+      const reader = await registerUser(t);
+      const [ada, bob] = [await registerUser(t), await registerUser(t)];
+      const stranger = await registerUser(t);
+      const fan = await registerUser(t);
+      await t
+        .http()
+        .put('/api/users/me/profile')
+        .set(ada.auth)
+        .send({ displayName: 'Ada' })
+        .expect(201);
+      await follow(reader, ada);
+      await follow(reader, bob);
+      // Follows in the other direction, or of someone else, do not feed the reader.
+      await follow(fan, reader);
+      await follow(ada, stranger);
+
+      const m = marker();
+      const a1 = await createPost(ada, { title: `${m} a1`, tags: [`${m}-x`, `${m}-a`] });
+      await createPost(stranger, { title: `${m} stranger` });
+      const b1 = await createPost(bob, { title: `${m} b1` });
+      await createPost(ada, { title: `${m} ada draft`, published: false });
+      await createPost(reader, { title: `${m} own` });
+      await createPost(fan, { title: `${m} fan` });
+      const a2 = await createPost(ada, { title: `${m} a2` });
+
+      const res = await feed({}, reader.auth).expect(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      const body = res.body as ListBody;
+      expect(ids(body)).toEqual([a2.id, b1.id, a1.id]);
+      for (const post of body.data) {
+        expect(Object.keys(post).sort()).toEqual(POST_KEYS);
+        expect(Object.keys(post.author).sort()).toEqual(SUMMARY_KEYS);
+        expect(post.published).toBe(true);
+      }
+      expect(body.meta).toEqual({ total: 3, limit: 20, offset: 0, nextCursor: null });
+      expect(body.data).toEqual(await viewsOf([a2.id, b1.id, a1.id], reader.auth));
+      expect(body.data[2]).toMatchObject({
+        author: { id: ada.id, username: ada.username, displayName: 'Ada' },
+        tags: [`${m}-a`, `${m}-x`],
+      });
+      // The same rows as GET /api/posts gives for those authors.
+      const fromPosts = await t
+        .http()
+        .get('/api/posts')
+        .query({ search: m, author: ada.username })
+        .set(reader.auth)
+        .expect(200);
+      expect(fromPosts.body.data).toEqual(body.data.filter((p) => p.author.id === ada.id));
+
+      // The stranger's follower sees the stranger's post only.
+      const ofAda = (await feed({}, ada.auth).expect(200)).body as ListBody;
+      expect(ofAda.data.map((p) => p.title)).toEqual([`${m} stranger`]);
+    });
+
+    it("unfollowing removes that author's posts; following again brings them back", async () => {
+      const reader = await registerUser(t);
+      const [kept, dropped] = [await registerUser(t), await registerUser(t)];
+      await follow(reader, kept);
+      await follow(reader, dropped);
+      const d1 = await createPost(dropped);
+      const k1 = await createPost(kept);
+      const d2 = await createPost(dropped);
+      expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([d2.id, k1.id, d1.id]);
+
+      await unfollow(reader, dropped);
+      const after = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      expect(ids(after)).toEqual([k1.id]);
+      expect(after.meta.total).toBe(1);
+
+      await follow(reader, dropped);
+      expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([d2.id, k1.id, d1.id]);
+    });
+
+    it('follows posts as they change: a draft published later joins it, an unpublished or deleted post leaves it', async () => {
+      const reader = await registerUser(t);
+      const author = await registerUser(t);
+      await follow(reader, author);
+      const first = await createPost(author);
+      const second = await createPost(author);
+      const draft = await createPost(author, { published: false });
+      expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([second.id, first.id]);
+
+      await t
+        .http()
+        .patch(`/api/posts/${draft.id}`)
+        .set(author.auth)
+        .send({ published: true })
+        .expect(200);
+      await t
+        .http()
+        .patch(`/api/posts/${second.id}`)
+        .set(author.auth)
+        .send({ published: false })
+        .expect(200);
+      await t.http().delete(`/api/posts/${first.id}`).set(author.auth).expect(204);
+      const now = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      expect(ids(now)).toEqual([draft.id]);
+      expect(now.meta.total).toBe(1);
+    });
+
+    it("drops a deleted followee's posts", async () => {
+      const reader = await registerUser(t);
+      const [stays, leaves] = [await registerUser(t), await registerUser(t)];
+      await follow(reader, stays);
+      await follow(reader, leaves);
+      const kept = await createPost(stays);
+      await createPost(leaves);
+      await t.http().delete('/api/users/me').set(leaves.auth).expect(204);
+      const body = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      expect(ids(body)).toEqual([kept.id]);
+      expect(body.meta.total).toBe(1);
+    });
+
+    it('answers an empty list with total 0 to a user who follows nobody, or only silent users', async () => {
+      const loner = await registerUser(t);
+      await createPost(loner);
+      const empty = { data: [], meta: { total: 0, limit: 20, offset: 0, nextCursor: null } };
+      expect((await feed({}, loner.auth).expect(200)).body).toEqual(empty);
+
+      const silent = await registerUser(t);
+      await createPost(silent, { published: false });
+      await follow(loner, silent);
+      expect((await feed({}, loner.auth).expect(200)).body).toEqual(empty);
+    });
+
+    it("sets voted from the caller's votes", async () => {
+      const reader = await registerUser(t);
+      const author = await registerUser(t);
+      const other = await registerUser(t);
+      await follow(reader, author);
+      await follow(other, author);
+      const liked = await createPost(author);
+      const plain = await createPost(author);
+      const byOther = await createPost(author);
+      await vote(reader, liked.id);
+      await vote(other, liked.id);
+      await vote(other, byOther.id);
+
+      const asReader = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      expect(asReader.data.map((p) => [p.id, p.votes, p.voted])).toEqual([
+        [byOther.id, 1, false],
+        [plain.id, 0, false],
+        [liked.id, 2, true],
+      ]);
+      const asOther = (await feed({}, other.auth).expect(200)).body as ListBody;
+      expect(asOther.data.map((p) => [p.id, p.votes, p.voted])).toEqual([
+        [byOther.id, 1, true],
+        [plain.id, 0, false],
+        [liked.id, 2, true],
+      ]);
+
+      await t.http().delete(`/api/posts/${liked.id}/votes`).set(reader.auth).expect(204);
+      const after = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      expect(after.data.find((p) => p.id === liked.id)).toMatchObject({ votes: 1, voted: false });
+    });
+  });
+
+  describe('sorting and paging', () => {
+    let reader: RegisteredUser;
+    let newestFirst: number[];
+
+    beforeAll(async () => {
+      reader = await registerUser(t);
+      const authors = [await registerUser(t), await registerUser(t), await registerUser(t)];
+      for (const author of authors) await follow(reader, author);
+      const outsider = await registerUser(t);
+      // Interleaved across authors; a draft and an outsider's post in between.
+      const order = [0, 1, 2, 0, 0, 2, 1, 0];
+      const created: number[] = [];
+      for (const [i, a] of order.entries()) {
+        created.push((await createPost(authors[a], { title: `post ${i}` })).id);
+        if (i === 3) await createPost(authors[1], { published: false });
+        if (i === 5) await createPost(outsider);
+      }
+      newestFirst = [...created].reverse();
+    });
+
+    it('sorts by -createdAt by default and accepts createdAt and -createdAt', async () => {
+      expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual(newestFirst);
+      expect(ids((await feed({ sort: '-createdAt' }, reader.auth).expect(200)).body)).toEqual(
+        newestFirst,
+      );
+      expect(ids((await feed({ sort: 'createdAt' }, reader.auth).expect(200)).body)).toEqual(
+        [...newestFirst].reverse(),
+      );
+    });
+
+    it('reads a blank sort (sort= or spaces) as the default, newest first, as GET /api/posts does', async () => {
+      expect(ids((await feed({ sort: '' }, reader.auth).expect(200)).body)).toEqual(newestFirst);
+      expect(ids((await feed({ sort: '  ' }, reader.auth).expect(200)).body)).toEqual(newestFirst);
+    });
+
+    it.each([
+      ['-createdAt', () => newestFirst],
+      ['createdAt', () => [...newestFirst].reverse()],
+    ])(
+      'sort=%s: the offset walk equals the cursor walk (limit 2), without duplicates',
+      async (sort, expected) => {
+        const offsetIds = await walkOffset({ sort }, 2, reader.auth);
+        const cursorIds = await walkCursor({ sort }, 2, reader.auth);
+        expect(offsetIds).toEqual(expected());
+        expect(cursorIds).toEqual(expected());
+        expect(new Set(cursorIds).size).toBe(expected().length);
+        expect(await walkCursor({ sort }, 3, reader.auth)).toEqual(expected());
+      },
+    );
+
+    it('answers meta.total with offset paging and null with cursor paging', async () => {
+      const first = (await feed({ limit: 3 }, reader.auth).expect(200)).body as ListBody;
+      expect(first.meta).toEqual({
+        total: newestFirst.length,
+        limit: 3,
+        offset: 0,
+        nextCursor: expect.any(String),
+      });
+      expect(ids(first)).toEqual(newestFirst.slice(0, 3));
+      const second = (
+        await feed({ limit: 3, cursor: first.meta.nextCursor ?? '' }, reader.auth).expect(200)
+      ).body as ListBody;
+      expect(second.meta).toEqual({
+        total: null,
+        limit: 3,
+        offset: null,
+        nextCursor: expect.any(String),
+      });
+      expect(ids(second)).toEqual(newestFirst.slice(3, 6));
+      const past = (await feed({ offset: newestFirst.length }, reader.auth).expect(200))
+        .body as ListBody;
+      expect(past).toEqual({
+        data: [],
+        meta: {
+          total: newestFirst.length,
+          limit: 20,
+          offset: newestFirst.length,
+          nextCursor: null,
+        },
+      });
+    });
+
+    it.each([
+      'votes',
+      '-votes',
+      'title',
+      'comments',
+      'id',
+      'created_at',
+      'createdAt,-createdAt',
+      '-createdAt,title',
+      'createdAt;DROP TABLE posts',
+    ])('answers 400 (sort) for sort=%p', async (sort) => {
+      expectInvalid(await feed({ sort }, reader.auth), 'sort');
+    });
+
+    it.each([
+      ['search', { search: 'x' }],
+      ['author', { author: '1' }],
+      ['tag', { tag: 'x' }],
+      ['page', { page: '2' }],
+    ] as [string, Query][])('answers 400 naming the unknown parameter %s', async (field, query) => {
+      expectInvalid(await feed(query, reader.auth), field);
+    });
+
+    it.each([
+      ['limit 0', { limit: '0' }, 'limit'],
+      ['limit 101', { limit: '101' }, 'limit'],
+      ['limit 1e1', { limit: '1e1' }, 'limit'],
+      ['offset -1', { offset: '-1' }, 'offset'],
+      ['offset abc', { offset: 'abc' }, 'offset'],
+      ['offset and cursor together', { offset: '0', cursor: 'abc.def' }, 'cursor'],
+      ['a garbage cursor', { cursor: 'garbage' }, 'cursor'],
+    ] as [string, Query, string][])('answers 400 (%s)', async (_, query, field) => {
+      expectInvalid(await feed(query, reader.auth), field);
+    });
+
+    it('refuses a tampered cursor, a cursor of another sort, and a cursor of GET /api/posts', async () => {
+      const first = (await feed({ limit: 2 }, reader.auth).expect(200)).body as ListBody;
+      const cursor = first.meta.nextCursor ?? '';
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      const [payload, signature] = cursor.split('.');
+
+      const ok = await feed({ limit: 2, cursor }, reader.auth).expect(200);
+      expect(ids(ok.body)).toEqual(newestFirst.slice(2, 4));
+
+      const forged = Buffer.from(
+        JSON.stringify(['feed:-createdAt,-id', '2999-01-01 00:00:00+00', '2147483647']),
+      ).toString('base64url');
+      for (const bad of [
+        `${flipAt(payload, 2)}.${signature}`,
+        `${flipAt(payload, -1)}.${signature}`,
+        `${payload}.${flipAt(signature, 0)}`,
+        `${payload}.${flipAt(signature, -1)}`,
+        `${payload}.`,
+        `.${signature}`,
+        payload,
+        `${cursor}.x`,
+        `${forged}.${signature}`,
+      ]) {
+        expectInvalid(await feed({ limit: 2, cursor: bad }, reader.auth), 'cursor');
+      }
+      expectInvalid(await feed({ sort: 'createdAt', limit: 2, cursor }, reader.auth), 'cursor');
+      expectInvalid(await feed({ offset: 2, limit: 2, cursor }, reader.auth), 'cursor');
+
+      // GET /api/posts issues cursors for the same order, but not for this list.
+      const posts = await t
+        .http()
+        .get('/api/posts')
+        .query({ sort: '-createdAt', limit: 1 })
+        .set(reader.auth)
+        .expect(200);
+      const postsCursor = (posts.body as ListBody).meta.nextCursor;
+      expect(postsCursor).toEqual(expect.any(String));
+      expectInvalid(await feed({ limit: 2, cursor: postsCursor ?? '' }, reader.auth), 'cursor');
+      // Nor does the feed's cursor work on GET /api/posts.
+      const res = await t.http().get('/api/posts').query({ limit: 2, cursor }).set(reader.auth);
+      expectInvalid(res, 'cursor');
+    });
+  });
+
+  describe('query budget', () => {
+    it('GET /api/feed runs the same ≤ 3 statements for 1 or 50 posts', async () => {
+      const reader = await registerUser(t);
+      const authors = [await registerUser(t), await registerUser(t), await registerUser(t)];
+      const voter = await registerUser(t);
+      await t
+        .http()
+        .put('/api/users/me/profile')
+        .set(authors[0].auth)
+        .send({ displayName: 'Counted' })
+        .expect(201);
+      const m = marker();
+      for (const author of authors) await follow(reader, author);
+      for (let i = 0; i < 12; i += 1) {
+        const post = await createPost(authors[i % 3], { tags: [`${m}-${i % 2}`, `${m}-all`] });
+        if (i % 3 === 0) await vote(reader, post.id);
+        if (i % 2 === 0) await vote(voter, post.id);
+      }
+
+      let small: ListBody | undefined;
+      let large: ListBody | undefined;
+      const one = await t.countQueries(async () => {
+        small = (await feed({ limit: 1 }, reader.auth).expect(200)).body as ListBody;
+      });
+      const fifty = await t.countQueries(async () => {
+        large = (await feed({ limit: 50 }, reader.auth).expect(200)).body as ListBody;
+      });
+      expect(small?.data).toHaveLength(1);
+      expect(large?.data).toHaveLength(12);
+      expect(large?.meta.total).toBe(12);
+      expect(large?.data.every((p) => p.tags.length === 2)).toBe(true);
+      expect(large?.data.filter((p) => p.voted)).toHaveLength(4);
+      expect(large?.data.reduce((sum, p) => sum + p.votes, 0)).toBe(10);
+      expect(large?.data.filter((p) => p.author.displayName === 'Counted')).toHaveLength(4);
+      expect(one).toBeGreaterThan(0);
+      expect(fifty).toBe(one);
+      expect(fifty).toBeLessThanOrEqual(3);
+
+      let cursorPage: ListBody | undefined;
+      const cursorCount = await t.countQueries(async () => {
+        cursorPage = (
+          await feed({ limit: 50, cursor: small?.meta.nextCursor ?? '' }, reader.auth).expect(200)
+        ).body as ListBody;
+      });
+      expect(cursorPage?.data).toHaveLength(11);
+      expect(cursorCount).toBeGreaterThan(0);
+      expect(cursorCount).toBeLessThanOrEqual(3);
+    });
+  });
+});
