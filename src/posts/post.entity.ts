@@ -17,6 +17,8 @@ import { User } from '../users/user.entity.js';
 @Index('ix_posts_published_title', { synchronize: false })
 @Index('ix_posts_title_trgm', { synchronize: false })
 @Index('ix_posts_content_trgm', { synchronize: false })
+@Index('ix_posts_published_votes', { synchronize: false })
+@Index('ix_posts_published_comments', { synchronize: false })
 @Index('ix_posts_author_created', ['authorId', 'createdAt', 'id'])
 export class Post {
   @PrimaryGeneratedColumn('identity', {
@@ -41,6 +43,28 @@ export class Post {
 
   @Column({ type: 'boolean', default: true })
   published!: boolean;
+
+  /** Kept by a trigger on votes (migration 1763900300000); never written by the app. */
+  @Column({
+    name: 'votes_count',
+    type: 'int',
+    default: 0,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  votesCount!: number;
+
+  /** Kept by a trigger on comments, replies included. */
+  @Column({
+    name: 'comments_count',
+    type: 'int',
+    default: 0,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  commentsCount!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -14,18 +14,22 @@ import { escapeLike } from '../common/validation.js';
 import { Post } from './post.entity.js';
 import { PostResponse, type PostRow } from './post.response.js';
 
-/** Votes of a post, counted by SQL. */
+/** Votes of a post, counted by SQL (for the page's rows only). */
 const VOTES = '(SELECT COUNT(*)::int FROM votes v WHERE v.post_id = p.id)';
-/** Comments of a post, replies included, counted by SQL. */
+/** Comments of a post, replies included, counted by SQL (for the page's rows only). */
 const COMMENTS = '(SELECT COUNT(*)::int FROM comments c WHERE c.post_id = p.id)';
 
-/** Sortable fields of the post lists, as SQL over alias `p`. */
+/**
+ * Sortable fields of the post lists, as SQL over alias `p`. Votes and comments
+ * sort by the counters triggers keep equal to those counts, over indexes on
+ * (counter, id), so no sort aggregates the votes or comments tables.
+ */
 export const POST_SORT: SortSpec = {
   fields: {
     createdAt: { expr: 'p.created_at', type: 'timestamptz' },
-    votes: { expr: VOTES, type: 'int' },
+    votes: { expr: 'p.votes_count', type: 'int' },
     title: { expr: 'lower(p.title)', type: 'text' },
-    comments: { expr: COMMENTS, type: 'int' },
+    comments: { expr: 'p.comments_count', type: 'int' },
   },
   id: { expr: 'p.id', type: 'int' },
   default: '-createdAt',
@@ -101,6 +105,7 @@ export class PostsRepository {
       {
         scope: 'posts',
         base: () => this.filtered(query, viewerId),
+        total: this.maintainedTotal(query, viewerId),
         select: (qb) => withPostView(qb, viewerId),
         sort: parseSort(query.sort, POST_SORT),
         map: (row: PostRow) => PostResponse.from(row),
@@ -123,6 +128,13 @@ export class PostsRepository {
               'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
               { feedOf: viewerId },
             ),
+        // The followees' published posts, from their maintained counts.
+        total: () =>
+          this.scalar(
+            `SELECT COALESCE(SUM(u.published_posts), 0)::int AS total
+               FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $1`,
+            [viewerId],
+          ),
         select: (qb) => withPostView(qb, viewerId),
         sort: parseSort(query.sort, FEED_SORT),
         map: (row: PostRow) => PostResponse.from(row),
@@ -159,6 +171,40 @@ export class PostsRepository {
       const post = await this.findAccess(id, manager, true);
       return fn(post, new PostWriter(manager, id));
     });
+  }
+
+  /**
+   * The total of a list with no filter but visibility, or only an author
+   * filter that shows no drafts, read from the counters triggers keep: no count
+   * of the posts table. Other lists count their base.
+   */
+  private maintainedTotal(
+    query: PostFilters,
+    viewerId: number | undefined,
+  ): (() => Promise<number>) | undefined {
+    if (query.search || (query.tag ?? []).length > 0) return undefined;
+    if (query.author === undefined) {
+      return () =>
+        this.scalar(`SELECT value::int AS total FROM counters WHERE name = 'published_posts'`, []);
+    }
+    // A list of one's own posts shows drafts too: counted from the base.
+    if (viewerId !== undefined) return undefined;
+    const author = query.author;
+    return () =>
+      /^\d+$/.test(author)
+        ? this.scalar(
+            `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE id = $1`,
+            [Number(author)],
+          )
+        : this.scalar(
+            `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE lower(username) = lower($1)`,
+            [author],
+          );
+  }
+
+  private async scalar(sql: string, params: unknown[]): Promise<number> {
+    const rows: { total: number }[] = await this.dataSource.query(sql, params);
+    return rows[0]?.total ?? 0;
   }
 
   /** FROM posts WHERE <visibility and filters>: the page's base, counted without joins. */

@@ -39,6 +39,17 @@ export class User {
   @Column({ name: 'token_version', type: 'int', default: 0 })
   tokenVersion!: number;
 
+  /** Published posts, kept by a trigger on posts (migration 1763900300000); never written by the app. */
+  @Column({
+    name: 'published_posts',
+    type: 'int',
+    default: 0,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  publishedPosts!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

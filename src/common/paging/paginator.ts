@@ -11,8 +11,17 @@ export interface ListQuery<Row> {
   scope: string;
   /** FROM + WHERE only: counted for `meta.total` without any joins. */
   base: () => SelectQueryBuilder<ObjectLiteral>;
-  /** Adds the joins and columns of a row to the base. */
+  /**
+   * Adds the joins and columns of a row. It runs over the page only: the base's
+   * alias then names the page's rows (every column of the base table), so
+   * joins and per-row counts cost the page's size, not the table's.
+   */
   select: (qb: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>;
+  /**
+   * `meta.total` when cheaper than `COUNT(*)` over the base, e.g. a counter the
+   * database maintains. Must equal that count.
+   */
+  total?: () => Promise<number>;
   sort: SortTerm[];
   /** Builds the response item from a raw row. */
   map: (row: Row) => unknown;
@@ -21,10 +30,19 @@ export interface ListQuery<Row> {
 const SORT_ALIAS = (i: number) => `__sort_${i}`;
 
 /**
- * Runs a list: one statement for the page (limit + 1 rows, keyset or offset),
- * one `COUNT(*)` over the unjoined base in offset mode. The next cursor is the
- * last row's sort values, read back as text so timestamps keep their
- * microseconds.
+ * Runs a list in two statements at most, whatever the page size: the page,
+ * and in offset mode its total.
+ *
+ * The page statement selects the page first — the base filtered, ordered and
+ * cut (keyset or offset) over its own table, where an index can serve the
+ * order — and only then joins and counts for those rows:
+ *
+ *     SELECT <row> FROM (SELECT p.*, <sort values> FROM posts p WHERE …
+ *                        ORDER BY … LIMIT n + 1) p JOIN users a … ORDER BY …
+ *
+ * PostgreSQL never flattens a subquery with a LIMIT, so the joins cannot run
+ * before the cut. The next cursor is the last row's sort values, read back as
+ * text so timestamps keep their microseconds.
  */
 @Injectable()
 export class Paginator {
@@ -35,22 +53,39 @@ export class Paginator {
     page: PageQueryDto,
   ): Promise<Page<Item>> {
     const key = `${list.scope}:${sortKey(list.sort)}`;
-    const qb = list.select(list.base());
+    const inner = list.base();
+    const alias = inner.alias;
+    inner.select(`${alias}.*`);
     list.sort.forEach((term, i) => {
-      qb.addSelect(`(${term.expr})::text`, SORT_ALIAS(i));
-      qb.addOrderBy(term.expr, term.descending ? 'DESC' : 'ASC');
+      inner.addSelect(term.expr, SORT_ALIAS(i));
+      inner.addOrderBy(term.expr, term.descending ? 'DESC' : 'ASC');
     });
     if (page.cursor !== undefined) {
       const values = this.cursors.decode(key, page.cursor, list.sort.length);
-      applyKeyset(qb, list.sort, values);
+      applyKeyset(inner, list.sort, values);
     } else if (page.offset) {
-      qb.offset(page.offset);
+      inner.offset(page.offset);
     }
-    qb.limit(page.limit + 1);
+    inner.limit(page.limit + 1);
+
+    const qb = list.select(
+      inner
+        .createQueryBuilder()
+        .from(`(${inner.getQuery()})`, alias)
+        .setParameters(inner.getParameters()),
+    );
+    list.sort.forEach((term, i) => {
+      qb.addSelect(`${alias}.${SORT_ALIAS(i)}::text`, SORT_ALIAS(i));
+      qb.addOrderBy(`${alias}.${SORT_ALIAS(i)}`, term.descending ? 'DESC' : 'ASC');
+    });
 
     const [rows, total] = await Promise.all([
       qb.getRawMany<Row>(),
-      page.cursor === undefined ? countOf(list.base()) : Promise.resolve(null),
+      page.cursor !== undefined
+        ? Promise.resolve(null)
+        : list.total
+          ? list.total()
+          : countOf(list.base()),
     ]);
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;

@@ -1,6 +1,7 @@
 import { UsersAndProfiles1763900000000 } from './1763900000000-users-and-profiles.js';
 import { PostsVotesTags1763900100000 } from './1763900100000-posts-votes-tags.js';
 import { FollowsComments1763900200000 } from './1763900200000-follows-comments.js';
+import { MaintainedCounters1763900300000 } from './1763900300000-maintained-counters.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -10,4 +11,5 @@ export const migrations = [
   UsersAndProfiles1763900000000,
   PostsVotesTags1763900100000,
   FollowsComments1763900200000,
+  MaintainedCounters1763900300000,
 ];
