@@ -1,0 +1,127 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export const SCENARIO_IDS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** Row counts handed to the seed CLI (`npm run db:seed`). */
+export interface SeedCounts {
+  users: number;
+  posts: number;
+  votes: number;
+  tagLinks: number;
+  follows: number;
+  comments: number;
+  demoFollows: number;
+}
+
+export interface DatasetSpec {
+  /** Short name used in the report: `full`, `small`, `quick`. */
+  name: string;
+  database: string;
+  counts: SeedCounts;
+  /** S3: how many 100-row pages to walk for its cursor (the same relative depth on every dataset). */
+  cursorPages: number;
+}
+
+const FULL: SeedCounts = {
+  users: 10_000,
+  posts: 100_000,
+  votes: 1_000_000,
+  tagLinks: 300_000,
+  follows: 500_000,
+  comments: 200_000,
+  demoFollows: 1000,
+};
+
+const ONE_PERCENT: SeedCounts = {
+  users: 100,
+  posts: 1000,
+  votes: 10_000,
+  tagLinks: 3000,
+  follows: 5000,
+  comments: 2000,
+  demoFollows: 10,
+};
+
+export const DATASETS = {
+  full: { name: 'full', database: 'agora_bench_full', counts: FULL, cursorPages: 500 },
+  small: { name: 'small', database: 'agora_bench_small', counts: ONE_PERCENT, cursorPages: 5 },
+  // 1%, not less: with fewer users the follow graph could not hold 1% of the follows.
+  quick: { name: 'quick', database: 'agora_bench_quick', counts: ONE_PERCENT, cursorPages: 5 },
+} satisfies Record<string, DatasetSpec>;
+
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  /** Seconds per measured round. */
+  duration: number;
+  /** Seconds of discarded load before a scenario's first round on each server. */
+  warmup: number;
+  connections: number;
+  scenarios: ScenarioId[];
+}
+
+const USAGE = `npm run bench -- [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      scenarios: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  return {
+    quick,
+    rounds: positiveInt('rounds', values.rounds, quick ? 1 : 3),
+    duration: positiveInt('duration', values.duration, quick ? 3 : 10),
+    warmup: nonNegativeInt('warmup', values.warmup, quick ? 1 : 3),
+    connections: positiveInt('connections', values.connections, 32),
+    scenarios: parseScenarios(values.scenarios),
+  };
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  const value = nonNegativeInt(name, raw, fallback);
+  if (value === 0) throw new Error(`--${name} must be at least 1`);
+  return value;
+}
+
+function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`--${name} must be a whole number, not "${raw}"`);
+  return Number(raw);
+}
+
+function parseScenarios(raw: string | undefined): ScenarioId[] {
+  if (raw === undefined) return [...SCENARIO_IDS];
+  const wanted = raw
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s.length > 0);
+  for (const id of wanted) {
+    if (!isScenarioId(id))
+      throw new Error(`--scenarios: unknown "${id}" (${SCENARIO_IDS.join(', ')})`);
+  }
+  // Always in S1…S7 order, whatever order was asked for.
+  return SCENARIO_IDS.filter((id) => wanted.includes(id));
+}
+
+export function isScenarioId(value: string): value is ScenarioId {
+  return (SCENARIO_IDS as readonly string[]).includes(value);
+}
+
+/** The repository root (this file runs as dist/bench/options.js). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,0 +1,474 @@
+/**
+ * `npm run bench`: seeds (or reuses) the bench datasets, starts Agora's
+ * production build against them, measures the scenarios with autocannon,
+ * compares with a minimal ceiling server running Agora's own SQL, checks the
+ * plans, times the response mapper, and writes bench/results/. See
+ * bench/README.md.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentVariables } from '../src/config/env.validation.js';
+import {
+  deleteDemoVotes,
+  ensureDataset,
+  openDatabaseServer,
+  serverVersion,
+  DEMO_LOGIN,
+  waitForQuiet,
+  type Dataset,
+} from './database.js';
+import { explainCaptured, type ExplainReport } from './explain.js';
+import { runLoad, type RoundResult } from './load.js';
+import { DATASETS, parseOptions, type BenchOptions, type ScenarioId } from './options.js';
+import {
+  checkTargets,
+  failedChecks,
+  markdown,
+  ROLE_LABEL,
+  summarize,
+  writeResults,
+  type Series,
+  type ServerRole,
+} from './report.js';
+import { prepareScenarios, SCENARIOS, type PreparedScenario } from './scenarios.js';
+import { runSerializeBench } from './serialize.js';
+import {
+  BENCH_JWT_SECRET,
+  captureStatements,
+  startAgora,
+  startCeiling,
+  type ChildServer,
+  type MemoryStats,
+} from './server.js';
+import { oneLine, type CapturedRequest } from './statements.js';
+
+/** Undo steps, run last-in first-out at the end, on error and on Ctrl-C. */
+class Cleanup {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  private running: Promise<void> | undefined;
+
+  add(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        await step().catch((error: unknown) => console.error('cleanup:', error));
+      }
+    })();
+    return this.running;
+  }
+}
+
+interface Target {
+  role: ServerRole;
+  server: ChildServer;
+  scenario: PreparedScenario;
+  dataset: Dataset;
+}
+
+async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
+  const startedAt = new Date();
+  const poolSize = new EnvironmentVariables().DB_POOL_SIZE;
+  console.log(
+    `Agora bench${options.quick ? ' --quick' : ''}: ${options.rounds} × ${options.duration} s ` +
+      `(warm-up ${options.warmup} s), ${options.connections} connections, ${options.scenarios.join(' ')}`,
+  );
+
+  // The micro-benchmark first, while nothing else competes for the CPU.
+  console.log('\n==> serializer micro-benchmark');
+  const serialize = runSerializeBench();
+  console.log(
+    `  PostResponse.from: ${serialize.mapperMicros} µs per 20-post page; ` +
+      `class-transformer: ${serialize.classTransformerMicros} µs`,
+  );
+
+  console.log('\n==> datasets');
+  const dbServer = await openDatabaseServer();
+  cleanup.add(() => dbServer.stop());
+  const specs = options.quick ? [DATASETS.quick] : [DATASETS.full, DATASETS.small];
+  const datasets: Dataset[] = [];
+  for (const spec of specs) datasets.push(await ensureDataset(dbServer, spec));
+  const [primary, small] = datasets;
+  const pgVersion = await serverVersion(primary.url);
+
+  console.log('\n==> Agora (dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn)');
+  const agora = await startAgora(`agora ${primary.spec.name}`, primary.url, poolSize);
+  cleanup.add(() => agora.stop());
+  const agoraSmall = small
+    ? await startAgora(`agora ${small.spec.name}`, small.url, poolSize)
+    : undefined;
+  if (agoraSmall) cleanup.add(() => agoraSmall.stop());
+  console.log(
+    `  ${agora.name} pid ${agora.pid}${agoraSmall ? `, ${agoraSmall.name} pid ${agoraSmall.pid}` : ''}`,
+  );
+
+  const ceilingWanted = options.scenarios.some((id) => SCENARIOS[id].ceiling);
+  // The ceiling needs both S1's and S5's SQL whichever of them is measured.
+  const prepareIds = [...options.scenarios];
+  if (ceilingWanted) {
+    for (const id of ['S1', 'S5'] as const) if (!prepareIds.includes(id)) prepareIds.push(id);
+  }
+  console.log('\n==> scenarios');
+  const scenarios = await prepareScenarios(prepareIds, {
+    dataset: primary,
+    agoraUrl: agora.url,
+    connections: options.connections,
+  });
+  const readIds = options.scenarios.filter((id) => SCENARIOS[id].read);
+  const smallScenarios =
+    small && agoraSmall
+      ? await prepareScenarios(readIds, {
+          dataset: small,
+          agoraUrl: agoraSmall.url,
+          connections: options.connections,
+        })
+      : [];
+  for (const [list, dataset] of [
+    [scenarios, primary],
+    [smallScenarios, small],
+  ] as const) {
+    for (const s of list) {
+      const details = Object.entries(s.details).map(([k, v]) => `${k}=${v}`);
+      if (details.length > 0) {
+        console.log(`  ${s.info.id} ${dataset?.spec.name ?? ''}: ${details.join(', ')}`);
+      }
+    }
+  }
+
+  const tmp = await mkdtemp(join(os.tmpdir(), 'agora-bench-'));
+  cleanup.add(() => rm(tmp, { recursive: true, force: true }));
+
+  console.log("\n==> Agora's SQL (captured from the running code)");
+  const captured = (
+    await captureStatements(tmp, primary.url, poolSize, {
+      login: DEMO_LOGIN,
+      requests: scenarios.flatMap((s) => (s.capture ? [s.capture] : [])),
+    })
+  ).requests;
+  for (const request of captured) {
+    if (request.status !== 200) {
+      throw new Error(`capture: ${request.url} answered ${request.status}`);
+    }
+    console.log(
+      `  ${request.scenario} ${request.url.slice(0, 60)}: ${request.statements.length} statements`,
+    );
+  }
+  const measuredCaptures = captured.filter((c) =>
+    options.scenarios.includes(c.scenario as ScenarioId),
+  );
+
+  console.log(`\n==> EXPLAIN ANALYZE on ${primary.spec.database}`);
+  const explain = await explainCaptured(
+    primary.url,
+    primary.spec.database,
+    measuredCaptures,
+    !options.quick,
+  );
+  printExplain(explain);
+
+  let ceiling: ChildServer | undefined;
+  let parity: string[] = [];
+  if (ceilingWanted) {
+    console.log('\n==> ceiling server (Fastify + pg, the same SQL)');
+    const list = capturedFor(captured, 'S1');
+    const item = capturedFor(captured, 'S5');
+    const listMeta = (list.body as { meta?: { limit?: number } }).meta;
+    ceiling = await startCeiling(tmp, {
+      databaseUrl: primary.url,
+      poolSize,
+      cursorSecret: BENCH_JWT_SECRET,
+      list: { statements: list.statements, limit: listMeta?.limit ?? 20 },
+      item: { statements: item.statements, id: Number(item.url.split('/').pop()) },
+    });
+    const started = ceiling;
+    cleanup.add(() => started.stop());
+    parity = await compareAnswers(agora, ceiling, [list.url, item.url]);
+    console.log(
+      parity.length === 0
+        ? `  pool ${poolSize}; answers S1 and S5 exactly as Agora does`
+        : `  differs from Agora: ${parity.join('; ')}`,
+    );
+  }
+
+  console.log('\n==> load');
+  const allSeries: Series[] = [];
+  for (const id of options.scenarios) {
+    const targets: Target[] = [];
+    const mine = scenarios.find((s) => s.info.id === id);
+    if (!mine) continue;
+    targets.push({ role: 'agora', server: agora, scenario: mine, dataset: primary });
+    const smallOne = smallScenarios.find((s) => s.info.id === id);
+    if (smallOne && agoraSmall && small) {
+      targets.push({ role: 'small', server: agoraSmall, scenario: smallOne, dataset: small });
+    }
+    if (ceiling && SCENARIOS[id].ceiling) {
+      targets.push({ role: 'ceiling', server: ceiling, scenario: mine, dataset: primary });
+    }
+    const series = targets.map<Series>((t) => ({
+      scenario: id,
+      role: t.role,
+      warmup: null,
+      rounds: [],
+    }));
+    const measure = async (target: Target, seconds: number): Promise<RoundResult> => {
+      const writes = !SCENARIOS[id].read;
+      if (writes) await deleteDemoVotes(target.dataset);
+      target.server.takeWindowMax();
+      const result = await runLoad(target.server.url, target.scenario.plan(), {
+        connections: options.connections,
+        duration: seconds,
+      });
+      result.serverRssKb = target.server.takeWindowMax();
+      // Requests autocannon abandoned at the bell still run: let them finish first.
+      result.drainMs = await waitForQuiet(dbServer.adminUrl);
+      if (writes) await deleteDemoVotes(target.dataset);
+      return result;
+    };
+    // Targets take turns round by round, so drifting background load hits them alike.
+    if (options.warmup > 0) {
+      for (const [i, target] of targets.entries()) {
+        series[i].warmup = await measure(target, options.warmup);
+      }
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const [i, target] of targets.entries()) {
+        const result = await measure(target, options.duration);
+        series[i].rounds.push(result);
+        console.log(
+          `  ${id} ${ROLE_LABEL[target.role].padEnd(20)} round ${round}/${options.rounds}: ` +
+            `${result.rps.toFixed(0).padStart(6)} req/s, p50 ${result.p50.toFixed(1)} ms, ` +
+            `p99 ${result.p99.toFixed(1)} ms, ${result.non2xx} non-2xx, ${result.errors} errors` +
+            (result.non2xx > 0 ? ` ${JSON.stringify(result.statuses)}` : '') +
+            (result.drainMs > 2000
+              ? ` (its abandoned requests took ${(result.drainMs / 1000).toFixed(1)} s to finish)`
+              : ''),
+        );
+      }
+    }
+    allSeries.push(...series);
+  }
+
+  const memory: Record<string, MemoryStats> = {};
+  const serverLogs: Record<string, Record<string, number>> = {};
+  for (const [key, server] of [
+    ['ceiling', ceiling],
+    ['agoraSmall', agoraSmall],
+    ['agora', agora],
+  ] as const) {
+    if (!server) continue;
+    memory[key] = await server.stop();
+    serverLogs[server.name] = server.messages();
+  }
+  const agoraMemory = memory.agora;
+  const finishedAt = new Date();
+
+  const summaries = allSeries.map(summarize);
+  const checks = checkTargets({
+    quick: options.quick,
+    summaries,
+    memory: agoraMemory,
+    explain,
+    serialize,
+  });
+  if (ceiling) {
+    checks.push({
+      name: 'ceiling answers S1 and S5 as Agora does',
+      measured: parity.length === 0 ? 'identical JSON' : parity.join('; '),
+      target: 'identical',
+      pass: parity.length === 0,
+      enforced: !options.quick,
+    });
+  }
+  const failed = failedChecks(checks);
+
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    postgres: pgVersion,
+    database: dbServer.kind,
+    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+  const preamble = [
+    `${startedAt.toISOString()} · ${options.quick ? '--quick · ' : ''}${options.rounds} × ${options.duration} s rounds ` +
+      `(warm-up ${options.warmup} s), ${options.connections} connections · ` +
+      `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database})`,
+    '',
+    `Datasets: ${datasets
+      .map(
+        (d) =>
+          `\`${d.spec.database}\` (${d.counts.users} users, ${d.counts.posts} posts, ${d.counts.votes} votes, ` +
+          `${d.counts.tagLinks} tag links, ${d.counts.follows} follows, ${d.counts.comments} comments)`,
+      )
+      .join(', ')}. ` +
+      `Agora peak RSS ${mb(agoraMemory.peakKb)} (sampled max ${mb(agoraMemory.sampledMaxKb)}); ` +
+      `pool size ${poolSize} for Agora and the ceiling. Median req/s over rounds (min–max); p50/p99: medians over rounds.`,
+  ];
+  const logLines = Object.entries(serverLogs).flatMap(([name, messages]) =>
+    Object.entries(messages).map(([message, count]) => `- ${name}: ${count} × ${message}`),
+  );
+  const notes = [
+    ...(logLines.length > 0
+      ? ['## What the servers logged (LOG_LEVEL=warn)', '', ...logLines.slice(0, 20), '']
+      : []),
+    '## EXPLAIN ANALYZE (captured statements)',
+    '',
+    '| scenario | # | execution ms | plan root | seq scans | statement |',
+    '| --- | ---: | ---: | --- | --- | --- |',
+    ...explain.statements.map(
+      (s) =>
+        `| ${s.scenario} | ${s.index} | ${s.executionMs.toFixed(2)} | ${s.root} | ${s.seqScans.join(', ') || '–'} | \`${oneLine(s.sql, 100).replace(/\|/g, '\\|')}\` |`,
+    ),
+    '',
+    `Verdict: ${failed.length === 0 ? 'PASS' : `FAIL (${failed.map((c) => c.name).join('; ')})`}`,
+  ];
+  const md = markdown({
+    title: `Agora bench${options.quick ? ' (--quick)' : ''}`,
+    preamble,
+    summaries,
+    checks,
+    notes,
+  });
+  const json = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine,
+    config: {
+      ...options,
+      poolSize,
+      datasets: datasets.map((d) => ({
+        name: d.spec.name,
+        database: d.spec.database,
+        seedCounts: d.spec.counts,
+        rows: d.counts,
+        seeded: d.seeded,
+        seedSeconds: d.seedSeconds,
+      })),
+      scenarios: Object.fromEntries(
+        [...scenarios, ...smallScenarios].map((s, i) => [
+          `${s.info.id}${i >= scenarios.length ? ' small' : ''}`,
+          { title: s.info.title, url: s.capture?.url ?? null, ...s.details },
+        ]),
+      ),
+    },
+    series: allSeries,
+    summaries,
+    memory,
+    serverLogs,
+    explain,
+    serialize,
+    targets: checks,
+    passed: failed.length === 0,
+  };
+  const path = await writeResults(startedAt, json, md);
+
+  console.log(`\n${md}`);
+  console.log(`Results: ${path}, bench/results/latest.json, bench/results/latest.md`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+function capturedFor(captured: CapturedRequest[], scenario: ScenarioId): CapturedRequest {
+  const found = captured.find((c) => c.scenario === scenario);
+  if (!found) throw new Error(`no captured request for ${scenario}`);
+  return found;
+}
+
+function printExplain(report: ExplainReport): void {
+  for (const s of report.statements) {
+    console.log(
+      `  ${s.scenario}#${s.index} ${s.executionMs.toFixed(2).padStart(8)} ms  ${s.root}` +
+        `${s.seqScans.length > 0 ? `  seq scans: ${s.seqScans.join(', ')}` : ''}  ${oneLine(s.sql, 80)}`,
+    );
+  }
+  const verdict =
+    report.violations.length === 0
+      ? 'no Seq Scan on posts, votes or post_tags'
+      : report.violations.join('\n  ');
+  console.log(`  ${report.enforced ? 'check' : 'report only'}: ${verdict}`);
+}
+
+/** The same requests to Agora and the ceiling: the JSON must match (cursor signatures aside). */
+async function compareAnswers(
+  agora: ChildServer,
+  ceiling: ChildServer,
+  paths: string[],
+): Promise<string[]> {
+  const differences: string[] = [];
+  for (const path of paths) {
+    const [a, b] = await Promise.all(
+      [agora, ceiling].map(async (server) => {
+        const response = await fetch(`${server.url}${path}`);
+        return { status: response.status, body: normalise(await response.json()) };
+      }),
+    );
+    if (a.status !== b.status || JSON.stringify(a.body) !== JSON.stringify(b.body)) {
+      differences.push(
+        `${path}: Agora ${a.status}, ceiling ${b.status}${firstDifference(a.body, b.body)}`,
+      );
+    }
+  }
+  return differences;
+}
+
+/** Sorted keys; a cursor becomes whether there is one (each server signs its own). */
+function normalise(value: unknown, key?: string): unknown {
+  if (key === 'nextCursor') return value === null ? null : 'cursor';
+  if (Array.isArray(value)) return value.map((v) => normalise(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, normalise((value as Record<string, unknown>)[k], k)]),
+    );
+  }
+  return value;
+}
+
+function firstDifference(a: unknown, b: unknown, path = ''): string {
+  if (JSON.stringify(a) === JSON.stringify(b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const found = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+      );
+      if (found) return found;
+    }
+  }
+  return ` (at ${path || 'the top'}: ${oneLine(JSON.stringify(a) ?? 'undefined', 60)} vs ${oneLine(JSON.stringify(b) ?? 'undefined', 60)})`;
+}
+
+const cleanup = new Cleanup();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers`);
+    void cleanup.run().then(() => process.exit(130));
+  });
+}
+
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+}
+
+main(options, cleanup)
+  .then(async (code) => {
+    await cleanup.run();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error('\nbench failed:', error);
+    await cleanup.run();
+    process.exit(1);
+  });
