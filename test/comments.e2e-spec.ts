@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import {
+  expectInvalid,
+  expectProblem,
+  marker,
+  type RegisteredUser,
+  registerUser,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const COMMENT_KEYS = ['author', 'body', 'createdAt', 'id', 'parentId', 'replies'];
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
 
 interface CommentBody {
   id: number;
@@ -50,25 +50,6 @@ interface CommentRow {
 
 type Query = Record<string, string | number>;
 type Auth = { Authorization: string };
-
-/** A lowercase text no other test's post titles contain. */
-function marker(): string {
-  return uniqueName('cm').toLowerCase();
-}
-
-/** Asserts a 400 problem whose `errors` names each of `fields`. */
-function expectInvalid(res: HttpResult, ...fields: string[]): void {
-  const body = expectProblem(res, 400);
-  expect(Array.isArray(body.errors)).toBe(true);
-  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
-  for (const field of fields) {
-    expect(body.errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-      ]),
-    );
-  }
-}
 
 const ids = (body: unknown) => (body as ListBody<{ id: number }>).data.map((c) => c.id);
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { expectProblem, registerUser, type RegisteredUser } from './support/api.js';
+import {
+  expectInvalid,
+  expectProblem,
+  flipAt,
+  marker,
+  type RegisteredUser,
+  registerUser,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const POST_KEYS = [
@@ -17,12 +23,6 @@ const POST_KEYS = [
   'votes',
 ];
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
 
 interface PostBody {
   id: number;
@@ -48,32 +48,6 @@ interface ListBody {
 
 type Query = Record<string, string | number>;
 type Auth = { Authorization: string };
-
-/** A lowercase text no other test's posts or tags contain (13 characters, a valid tag name). */
-function marker(): string {
-  return `m${randomBytes(6).toString('hex')}`;
-}
-
-/** Asserts a 400 problem whose `errors` names each of `fields`. */
-function expectInvalid(res: HttpResult, ...fields: string[]): void {
-  const body = expectProblem(res, 400);
-  expect(Array.isArray(body.errors)).toBe(true);
-  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
-  for (const field of fields) {
-    expect(body.errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-      ]),
-    );
-  }
-}
-
-/** Replaces the character at `index` with a different base64url character. */
-function flipAt(text: string, index: number): string {
-  const i = index < 0 ? text.length + index : index;
-  const replacement = text[i] === 'A' ? 'B' : 'A';
-  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
-}
 
 const ids = (body: unknown) => (body as ListBody).data.map((p) => p.id);
 

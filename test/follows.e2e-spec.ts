@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import {
+  expectInvalid,
+  expectProblem,
+  flipAt,
+  marker,
+  type RegisteredUser,
+  registerUser,
+  uniqueName,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -8,12 +15,6 @@ const USER_KEYS = ['counts', 'createdAt', 'following', 'id', 'profile', 'usernam
 const COUNT_KEYS = ['followers', 'following', 'posts'];
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 const BAD_IDS = ['0x10', '1e3', '0', '-1', '007', 'abc', '1.5', '99999999999', '2147483648'];
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
 
 interface UserBody {
   id: number;
@@ -44,32 +45,6 @@ interface ListBody<T> {
 
 type Query = Record<string, string | number>;
 type Auth = { Authorization: string };
-
-/** A lowercase text no other test's usernames contain (13 characters). */
-function marker(): string {
-  return `m${randomBytes(6).toString('hex')}`;
-}
-
-/** Asserts a 400 problem whose `errors` names each of `fields`. */
-function expectInvalid(res: HttpResult, ...fields: string[]): void {
-  const body = expectProblem(res, 400);
-  expect(Array.isArray(body.errors)).toBe(true);
-  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
-  for (const field of fields) {
-    expect(body.errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-      ]),
-    );
-  }
-}
-
-/** Replaces the character at `index` with a different base64url character. */
-function flipAt(text: string, index: number): string {
-  const i = index < 0 ? text.length + index : index;
-  const replacement = text[i] === 'A' ? 'B' : 'A';
-  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
-}
 
 describe('follows', () => {
   let t: TestApp;

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import {
+  expectInvalid,
+  expectProblem,
+  flipAt,
+  type RegisteredUser,
+  registerUser,
+  uniqueName,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const POST_KEYS = [
@@ -17,12 +24,6 @@ const POST_KEYS = [
   'votes',
 ];
 
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
-
 interface Tag {
   name: string;
   posts: number;
@@ -36,23 +37,6 @@ interface TagsBody {
 /** A tag-name prefix no other test uses: `t` + 6 hex digits + `-` (8 characters). */
 function tagPrefix(): string {
   return `t${randomBytes(3).toString('hex')}-`;
-}
-
-/** Asserts a 400 problem whose `errors` names `field`. */
-function expectInvalid(res: HttpResult, field: string): void {
-  const body = expectProblem(res, 400);
-  expect(body.errors).toEqual(
-    expect.arrayContaining([
-      expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-    ]),
-  );
-}
-
-/** Replaces the character at `index` with a different base64url character. */
-function flipAt(text: string, index: number): string {
-  const i = index < 0 ? text.length + index : index;
-  const replacement = text[i] === 'A' ? 'B' : 'A';
-  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
 }
 
 /** Byte order, as the API sorts tag names. */

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import {
+  expectInvalid,
   expectProblem,
+  flipAt,
   login,
+  marker,
+  type RegisteredUser,
   registerUser,
   uniqueName,
-  type RegisteredUser,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -13,12 +16,6 @@ const PASSWORD = 'correct horse battery';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ME_KEYS = ['createdAt', 'email', 'id', 'profile', 'username'];
 const USER_KEYS = ['counts', 'createdAt', 'following', 'id', 'profile', 'username'];
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
 
 interface UserItem {
   id: number;
@@ -29,32 +26,6 @@ interface UserItem {
 interface ListBody {
   data: UserItem[];
   meta: { total: number | null; limit: number; offset: number | null; nextCursor: string | null };
-}
-
-/** A lowercase text no other test's usernames contain (13 characters). */
-function marker(): string {
-  return `m${randomBytes(6).toString('hex')}`;
-}
-
-/** Asserts a 400 problem whose `errors` names each of `fields`. */
-function expectInvalid(res: HttpResult, ...fields: string[]): void {
-  const body = expectProblem(res, 400);
-  expect(Array.isArray(body.errors)).toBe(true);
-  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
-  for (const field of fields) {
-    expect(body.errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-      ]),
-    );
-  }
-}
-
-/** Replaces the character at `index` with a different base64url character. */
-function flipAt(text: string, index: number): string {
-  const i = index < 0 ? text.length + index : index;
-  const replacement = text[i] === 'A' ? 'B' : 'A';
-  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
 }
 
 describe('users', () => {

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import {
+  expectInvalid,
+  expectProblem,
+  flipAt,
+  type RegisteredUser,
+  registerUser,
+  uniqueName,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 const BAD_IDS = ['0', '-1', 'abc', '1.5', '0x10', '1e3', '007', '99999999999', '2147483648'];
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
 
 interface Voter {
   id: number;
@@ -20,23 +21,6 @@ interface Voter {
 interface VotersBody {
   data: Voter[];
   meta: { total: number | null; limit: number; offset: number | null; nextCursor: string | null };
-}
-
-/** Asserts a 400 problem whose `errors` names `field`. */
-function expectInvalid(res: HttpResult, field: string): void {
-  const body = expectProblem(res, 400);
-  expect(body.errors).toEqual(
-    expect.arrayContaining([
-      expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
-    ]),
-  );
-}
-
-/** Replaces the character at `index` with a different base64url character. */
-function flipAt(text: string, index: number): string {
-  const i = index < 0 ? text.length + index : index;
-  const replacement = text[i] === 'A' ? 'B' : 'A';
-  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
 }
 
 describe('votes', () => {

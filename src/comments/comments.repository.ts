@@ -4,6 +4,7 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { postVisibleTo } from '../posts/posts.repository.js';
 import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { Comment } from './comment.entity.js';
 import { CommentResponse, type CommentRow } from './comment.response.js';
@@ -48,12 +49,7 @@ export class CommentsRepository {
             .createQueryBuilder()
             .from(Comment, 'c')
             .where('c.post_id = :postId', { postId })
-            .andWhere(
-              `EXISTS (SELECT 1 FROM posts cp WHERE cp.id = :postId AND (cp.published${
-                viewerId === undefined ? '' : ' OR cp.author_id = :viewerId'
-              }))`,
-              { viewerId },
-            );
+            .andWhere(postVisibleTo(viewerId), { viewerId });
           return parentId === undefined
             ? qb.andWhere('c.parent_id IS NULL')
             : qb.andWhere('c.parent_id = :parentId', { parentId });

@@ -333,8 +333,19 @@ async function linkTags(manager: EntityManager, postId: number, names: string[])
 }
 
 /** Published, or the caller's own. */
-function visibleTo(viewerId: number | undefined): string {
-  return viewerId === undefined ? 'p.published' : '(p.published OR p.author_id = :viewerId)';
+function visibleTo(viewerId: number | undefined, alias = 'p'): string {
+  return viewerId === undefined
+    ? `${alias}.published`
+    : `(${alias}.published OR ${alias}.author_id = :viewerId)`;
+}
+
+/**
+ * For lists under one post (its voters, its comments): true when post
+ * `:postId` exists and the viewer may see it, so the page itself is empty for
+ * a draft of someone else's. Bind `postId` and `viewerId`.
+ */
+export function postVisibleTo(viewerId: number | undefined): string {
+  return `EXISTS (SELECT 1 FROM posts vp WHERE vp.id = :postId AND ${visibleTo(viewerId, 'vp')})`;
 }
 
 /**

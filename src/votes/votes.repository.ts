@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { postVisibleTo } from '../posts/posts.repository.js';
 import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { UserSummaryResponse } from '../users/user-summary.response.js';
 import { Vote } from './vote.entity.js';
@@ -74,12 +75,7 @@ export class VotesRepository {
             .createQueryBuilder()
             .from(Vote, 'v')
             .where('v.post_id = :postId', { postId })
-            .andWhere(
-              `EXISTS (SELECT 1 FROM posts vp WHERE vp.id = :postId AND (vp.published${
-                viewerId === undefined ? '' : ' OR vp.author_id = :viewerId'
-              }))`,
-              { viewerId },
-            ),
+            .andWhere(postVisibleTo(viewerId), { viewerId }),
         select: (qb) =>
           qb
             .select(['u.id AS id', 'u.username AS username', 'pr.display_name AS "displayName"'])

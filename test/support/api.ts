@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './app.js';
 
@@ -47,10 +48,7 @@ export async function login(t: TestApp, username: string, password: string): Pro
 }
 
 /** Asserts an RFC 9457 problem response and returns its body. */
-export function expectProblem(
-  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
-  status: number,
-): Record<string, unknown> {
+export function expectProblem(res: HttpResult, status: number): Record<string, unknown> {
   if (res.status !== status) {
     throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
   }
@@ -63,4 +61,37 @@ export function expectProblem(
   if (res.body.status !== status)
     throw new Error(`problem status ${String(res.body.status)} != ${status}`);
   return res.body;
+}
+
+/** What the assertions read of a supertest response. */
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** Asserts a 400 problem whose `errors` names each of `fields`. */
+export function expectInvalid(res: HttpResult, ...fields: string[]): void {
+  const body = expectProblem(res, 400);
+  expect(Array.isArray(body.errors)).toBe(true);
+  expect((body.errors as unknown[]).length).toBeGreaterThan(0);
+  for (const field of fields) {
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field, message: expect.stringMatching(/\S/) }),
+      ]),
+    );
+  }
+}
+
+/** A lowercase text no other test's posts, comments or tags contain (13 characters, a valid tag name). */
+export function marker(): string {
+  return `m${randomBytes(6).toString('hex')}`;
+}
+
+/** Replaces the character at `index` with a different base64url character (a tampered cursor). */
+export function flipAt(text: string, index: number): string {
+  const i = index < 0 ? text.length + index : index;
+  const replacement = text[i] === 'A' ? 'B' : 'A';
+  return `${text.slice(0, i)}${replacement}${text.slice(i + 1)}`;
 }

@@ -16,6 +16,18 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `agora_recount()` recomputes every counter from the rows (bulk loads and
  * repair).
  */
+/** Tables whose rows a `posts` counter counts, and that counter. */
+const COUNTED_PER_POST = [
+  ['votes', 'votes_count'],
+  ['comments', 'comments_count'],
+] as const;
+
+/** Row events, their transition table (kind and name), and how they move the count. */
+const STATEMENT_EVENTS = [
+  ['INSERT', 'NEW', 'inserted', '+'],
+  ['DELETE', 'OLD', 'deleted', '-'],
+] as const;
+
 export class MaintainedCounters1763900300000 implements MigrationInterface {
   name = 'MaintainedCounters1763900300000';
 
@@ -45,57 +57,23 @@ export class MaintainedCounters1763900300000 implements MigrationInterface {
       $$`);
     await q.query(`SELECT agora_recount()`);
 
-    // Votes: +n / -n per post for each statement.
-    await q.query(`
-      CREATE FUNCTION votes_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        UPDATE posts p SET votes_count = p.votes_count + d.n
-          FROM (SELECT post_id, COUNT(*)::int AS n FROM inserted GROUP BY post_id) d
-         WHERE p.id = d.post_id;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION votes_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        UPDATE posts p SET votes_count = p.votes_count - d.n
-          FROM (SELECT post_id, COUNT(*)::int AS n FROM deleted GROUP BY post_id) d
-         WHERE p.id = d.post_id;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER tr_votes_count_inserted AFTER INSERT ON votes
-        REFERENCING NEW TABLE AS inserted
-        FOR EACH STATEMENT EXECUTE FUNCTION votes_count_inserted()`);
-    await q.query(`
-      CREATE TRIGGER tr_votes_count_deleted AFTER DELETE ON votes
-        REFERENCING OLD TABLE AS deleted
-        FOR EACH STATEMENT EXECUTE FUNCTION votes_count_deleted()`);
-
-    // Comments (replies included): the same, per post.
-    await q.query(`
-      CREATE FUNCTION comments_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        UPDATE posts p SET comments_count = p.comments_count + d.n
-          FROM (SELECT post_id, COUNT(*)::int AS n FROM inserted GROUP BY post_id) d
-         WHERE p.id = d.post_id;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION comments_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        UPDATE posts p SET comments_count = p.comments_count - d.n
-          FROM (SELECT post_id, COUNT(*)::int AS n FROM deleted GROUP BY post_id) d
-         WHERE p.id = d.post_id;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER tr_comments_count_inserted AFTER INSERT ON comments
-        REFERENCING NEW TABLE AS inserted
-        FOR EACH STATEMENT EXECUTE FUNCTION comments_count_inserted()`);
-    await q.query(`
-      CREATE TRIGGER tr_comments_count_deleted AFTER DELETE ON comments
-        REFERENCING OLD TABLE AS deleted
-        FOR EACH STATEMENT EXECUTE FUNCTION comments_count_deleted()`);
+    // Votes and comments (replies included): +n / -n per post for each statement.
+    for (const [table, column] of COUNTED_PER_POST) {
+      for (const [event, kind, rows, sign] of STATEMENT_EVENTS) {
+        await q.query(`
+          CREATE FUNCTION ${column}_${rows}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            UPDATE posts p SET ${column} = p.${column} ${sign} d.n
+              FROM (SELECT post_id, COUNT(*)::int AS n FROM ${rows} GROUP BY post_id) d
+             WHERE p.id = d.post_id;
+            RETURN NULL;
+          END $$`);
+        await q.query(`
+          CREATE TRIGGER tr_${column}_${rows} AFTER ${event} ON ${table}
+            REFERENCING ${kind} TABLE AS ${rows}
+            FOR EACH STATEMENT EXECUTE FUNCTION ${column}_${rows}()`);
+      }
+    }
 
     // Published posts, per author and in all, applied at commit.
     await q.query(`
@@ -164,15 +142,13 @@ export class MaintainedCounters1763900300000 implements MigrationInterface {
     }
     await q.query(`DROP FUNCTION counters_truncated()`);
     await q.query(`DROP TRIGGER tr_posts_published_counted ON posts`);
-    await q.query(`DROP TRIGGER tr_comments_count_deleted ON comments`);
-    await q.query(`DROP TRIGGER tr_comments_count_inserted ON comments`);
-    await q.query(`DROP TRIGGER tr_votes_count_deleted ON votes`);
-    await q.query(`DROP TRIGGER tr_votes_count_inserted ON votes`);
+    for (const [table, column] of COUNTED_PER_POST) {
+      for (const [, , rows] of STATEMENT_EVENTS) {
+        await q.query(`DROP TRIGGER tr_${column}_${rows} ON ${table}`);
+        await q.query(`DROP FUNCTION ${column}_${rows}()`);
+      }
+    }
     await q.query(`DROP FUNCTION posts_published_counted()`);
-    await q.query(`DROP FUNCTION comments_count_deleted()`);
-    await q.query(`DROP FUNCTION comments_count_inserted()`);
-    await q.query(`DROP FUNCTION votes_count_deleted()`);
-    await q.query(`DROP FUNCTION votes_count_inserted()`);
     await q.query(`DROP FUNCTION agora_recount()`);
     await q.query(`DROP TABLE counters`);
     await q.query(`ALTER TABLE users DROP COLUMN published_posts`);
