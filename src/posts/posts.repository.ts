@@ -9,6 +9,7 @@ import {
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { CompiledQuery } from '../database/compiled-query.js';
 import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { Post } from './post.entity.js';
@@ -59,17 +60,33 @@ export interface PostAccess {
 
 @Injectable()
 export class PostsRepository {
+  /** findVisible's statement, one text per kind of caller, built once. */
+  private readonly visible: {
+    anonymous: CompiledQuery<PostRow, { id: number }>;
+    signedIn: CompiledQuery<PostRow, { id: number; viewerId: number }>;
+  };
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
-  ) {}
+  ) {
+    const view = <Params extends { id: number }>(viewerId: number | undefined) =>
+      new CompiledQuery<PostRow, Params>(
+        withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId)
+          .where('p.id = :id', { id: 0 })
+          .andWhere(visibleTo(viewerId), viewerId === undefined ? {} : { viewerId }),
+      );
+    this.visible = {
+      anonymous: view<{ id: number }>(undefined),
+      signedIn: view<{ id: number; viewerId: number }>(0),
+    };
+  }
 
   /** One statement: the post with its author, counts, tags and the caller's vote, if the caller may see it. */
-  async findVisible(id: number, viewerId: number | undefined): Promise<PostRow | undefined> {
-    return withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId)
-      .where('p.id = :id', { id })
-      .andWhere(visibleTo(viewerId), { viewerId })
-      .getRawOne<PostRow>();
+  findVisible(id: number, viewerId: number | undefined): Promise<PostRow | undefined> {
+    return viewerId === undefined
+      ? this.visible.anonymous.one(this.dataSource, { id })
+      : this.visible.signedIn.one(this.dataSource, { id, viewerId });
   }
 
   async findAccess(

@@ -1,0 +1,47 @@
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/**
+ * A SELECT written with TypeORM's query builder, turned into SQL text once and
+ * then run with new values bound by name. Building a query's text (resolving
+ * aliases and property names) is a tenth of Agora's CPU time on a single-post
+ * read; a query whose shape never changes need not pay for it per request.
+ *
+ * The statement still runs through the data source, so query logging and the
+ * statement counter see it like any other.
+ */
+export class CompiledQuery<Row, Params extends Record<string, unknown>> {
+  private readonly sql: string;
+  private readonly order: (keyof Params & string)[];
+
+  /**
+   * @param qb the query with every parameter it uses set (to any value):
+   *   those names, and only those, become `$n` placeholders.
+   */
+  constructor(qb: SelectQueryBuilder<ObjectLiteral>) {
+    const known = new Set(Object.keys(qb.getParameters()));
+    const order: string[] = [];
+    // The placeholder syntax TypeORM's PostgreSQL driver replaces, so the SQL
+    // is the one getQueryAndParameters() would have produced.
+    this.sql = qb
+      .getQuery()
+      .replace(/:(\.\.\.)?([A-Za-z0-9_.]+)/g, (full, spread, name: string) => {
+        if (!known.has(name)) return full;
+        if (spread) throw new Error(`CompiledQuery: spread parameter :...${name} is not supported`);
+        let index = order.indexOf(name);
+        if (index < 0) index = order.push(name) - 1;
+        return `$${index + 1}`;
+      });
+    this.order = order;
+  }
+
+  all(dataSource: DataSource, params: Params): Promise<Row[]> {
+    return dataSource.query<Row[]>(
+      this.sql,
+      this.order.map((name) => params[name]),
+    );
+  }
+
+  async one(dataSource: DataSource, params: Params): Promise<Row | undefined> {
+    return (await this.all(dataSource, params))[0];
+  }
+}
