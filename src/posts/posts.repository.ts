@@ -9,9 +9,9 @@ import {
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { CompiledQuery } from '../database/compiled-query.js';
 import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
+import { CompiledQuery } from '../database/compiled-query.js';
 import { Post } from './post.entity.js';
 import { PostResponse, type PostRow } from './post.response.js';
 

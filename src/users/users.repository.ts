@@ -6,6 +6,7 @@ import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { parseSort, type SortSpec } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
+import { CompiledQuery } from '../database/compiled-query.js';
 import { User } from './user.entity.js';
 import { UserResponse, type MeRow, type UserViewRow } from './user.response.js';
 
@@ -38,10 +39,21 @@ export interface AccountChanges {
 
 @Injectable()
 export class UsersRepository {
+  /** Runs on every signed-in request: its text is built once. */
+  private readonly tokenVersionQuery: CompiledQuery<{ tokenVersion: number }, { id: number }>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
-  ) {}
+  ) {
+    this.tokenVersionQuery = new CompiledQuery(
+      this.dataSource
+        .createQueryBuilder()
+        .select('u.token_version', 'tokenVersion')
+        .from(User, 'u')
+        .where('u.id = :id', { id: 0 }),
+    );
+  }
 
   /** Inserts a user; a taken email or username fails on its unique index (→ 409). */
   async insert(user: { email: string; username: string; passwordHash: string }): Promise<number> {
@@ -80,12 +92,7 @@ export class UsersRepository {
 
   /** What the JWT guard needs per request: does the user exist, and which token version is current. */
   async findTokenVersion(id: number): Promise<number | undefined> {
-    const row = await this.dataSource
-      .createQueryBuilder()
-      .select('u.token_version', 'tokenVersion')
-      .from(User, 'u')
-      .where('u.id = :id', { id })
-      .getRawOne<{ tokenVersion: number }>();
+    const row = await this.tokenVersionQuery.one(this.dataSource, { id });
     return row?.tokenVersion;
   }
 
