@@ -35,10 +35,12 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
   }
 
   all(dataSource: DataSource, params: Params): Promise<Row[]> {
-    return dataSource.query<Row[]>(
-      this.sql,
-      this.order.map((name) => params[name]),
-    );
+    const values = this.order.map((name) => {
+      // A missing value would bind NULL and quietly match nothing.
+      if (params[name] === undefined) throw new Error(`CompiledQuery: no value for :${name}`);
+      return params[name];
+    });
+    return dataSource.query<Row[]>(this.sql, values);
   }
 
   async one(dataSource: DataSource, params: Params): Promise<Row | undefined> {

@@ -116,6 +116,7 @@ export class PostsRepository {
     return this.paginator.run(
       {
         scope: 'posts',
+        shape: filterShape(query, viewerId),
         base: () => this.filtered(query, viewerId),
         total: this.maintainedTotal(query, viewerId),
         select: (qb) => withPostView(qb, viewerId),
@@ -131,6 +132,7 @@ export class PostsRepository {
     return this.paginator.run(
       {
         scope: 'feed',
+        shape: 'feed',
         base: () =>
           this.dataSource
             .createQueryBuilder()
@@ -347,6 +349,15 @@ async function linkTags(manager: EntityManager, postId: number, names: string[])
      SELECT $1, t.id FROM tags t WHERE t.name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
     [postId, names],
   );
+}
+
+/**
+ * What decides the SQL text of filtered() plus withPostView(): which filters
+ * are present and in which form, and whether a caller is signed in.
+ */
+function filterShape(query: PostFilters, viewerId: number | undefined): string {
+  const author = query.author === undefined ? '-' : /^\d+$/.test(query.author) ? 'id' : 'name';
+  return `${author}|${query.search ? 'search' : '-'}|${(query.tag ?? []).length}|${viewerId === undefined ? 'anonymous' : 'viewer'}`;
 }
 
 /** Published, or the caller's own. */

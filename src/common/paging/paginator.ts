@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { CompiledQuery } from '../../database/compiled-query.js';
 import { CursorCodec } from './cursor.js';
 import type { Page } from './page.js';
 import type { PageQueryDto } from './page-query.dto.js';
@@ -23,11 +24,20 @@ export interface ListQuery<Row> {
    */
   total?: () => Promise<number>;
   sort: SortTerm[];
+  /**
+   * Names the SQL text that base and select build for these inputs (which
+   * filters are present, whether a caller is signed in), not their values.
+   * With it, the page and count statements are built once per shape and sort
+   * and later runs only bind values: two requests with one shape must build
+   * the same text, with the same parameter names.
+   */
+  shape?: string;
   /** Builds the response item from a raw row. */
   map: (row: Row) => unknown;
 }
 
 const SORT_ALIAS = (i: number) => `__sort_${i}`;
+const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
  * Runs a list in two statements at most, whatever the page size: the page,
@@ -46,6 +56,9 @@ const SORT_ALIAS = (i: number) => `__sort_${i}`;
  */
 @Injectable()
 export class Paginator {
+  /** Page and count statements by list, shape, sort and mode. */
+  private readonly compiled = new Map<string, CompiledList>();
+
   constructor(private readonly cursors: CursorCodec) {}
 
   async run<Row extends object, Item>(
@@ -53,39 +66,55 @@ export class Paginator {
     page: PageQueryDto,
   ): Promise<Page<Item>> {
     const key = `${list.scope}:${sortKey(list.sort)}`;
-    const inner = list.base();
-    const alias = inner.alias;
-    inner.select(`${alias}.*`);
-    list.sort.forEach((term, i) => {
-      inner.addSelect(term.expr, SORT_ALIAS(i));
-      inner.addOrderBy(term.expr, term.descending ? 'DESC' : 'ASC');
-    });
-    if (page.cursor !== undefined) {
-      const values = this.cursors.decode(key, page.cursor, list.sort.length);
-      applyKeyset(inner, list.sort, values);
-    } else if (page.offset) {
-      inner.offset(page.offset);
-    }
-    inner.limit(page.limit + 1);
-
-    const qb = list.select(
-      inner
-        .createQueryBuilder()
-        .from(`(${inner.getQuery()})`, alias)
-        .setParameters(inner.getParameters()),
-    );
-    list.sort.forEach((term, i) => {
-      qb.addSelect(`${alias}.${SORT_ALIAS(i)}::text`, SORT_ALIAS(i));
-      qb.addOrderBy(`${alias}.${SORT_ALIAS(i)}`, term.descending ? 'DESC' : 'ASC');
-    });
-
-    const [rows, total] = await Promise.all([
-      qb.getRawMany<Row>(),
+    const cursor =
       page.cursor !== undefined
+        ? this.cursors.decode(key, page.cursor, list.sort.length)
+        : undefined;
+    const cut: Record<string, unknown> = {
+      __limit: page.limit + 1,
+      __offset: cursor === undefined ? (page.offset ?? 0) : 0,
+    };
+    cursor?.forEach((value, i) => (cut[CURSOR_PARAM(i)] = value));
+
+    let statements: CompiledList;
+    let params: Record<string, unknown>;
+    const cacheKey =
+      list.shape === undefined
+        ? undefined
+        : `${key}|${list.shape}|${cursor === undefined ? 'offset' : 'keyset'}`;
+    const cached = cacheKey === undefined ? undefined : this.compiled.get(cacheKey);
+    const base = list.base();
+    if (cached) {
+      // Only the values: building the query builders is cheap, their SQL is not.
+      params = {
+        ...base.getParameters(),
+        ...list.select(base.createQueryBuilder()).getParameters(),
+        ...cut,
+      };
+      statements = cached;
+    } else {
+      const built = buildList(list, cursor);
+      params = { ...built.page.getParameters(), ...cut };
+      statements = {
+        page: new CompiledQuery(built.page.setParameters(cut)),
+        count: new CompiledQuery(built.count),
+      };
+      if (cacheKey !== undefined) {
+        if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
+        this.compiled.set(cacheKey, statements);
+      }
+    }
+
+    const dataSource = base.connection;
+    const [rows, total] = await Promise.all([
+      statements.page.all(dataSource, params) as Promise<Row[]>,
+      cursor !== undefined
         ? Promise.resolve(null)
         : list.total
           ? list.total()
-          : countOf(list.base()),
+          : statements.count
+              .one(dataSource, params)
+              .then((row) => (row as { total: number } | undefined)?.total ?? 0),
     ]);
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
@@ -111,9 +140,43 @@ export class Paginator {
   }
 }
 
-async function countOf(base: SelectQueryBuilder<ObjectLiteral>): Promise<number> {
-  const row = await base.select('COUNT(*)::int', 'total').getRawOne<{ total: number }>();
-  return row?.total ?? 0;
+interface CompiledList {
+  page: CompiledQuery<object, Record<string, unknown>>;
+  count: CompiledQuery<object, Record<string, unknown>>;
+}
+
+/** Shapes times sorts is bounded, but not small: a full cache starts over. */
+const MAX_COMPILED = 1000;
+
+/**
+ * The page statement, with the cut as parameters (`:__limit`, `:__offset`,
+ * `:__cursor_i`) so its text depends on the list's shape and sort only; and
+ * the count of the base.
+ */
+function buildList<Row>(
+  list: ListQuery<Row>,
+  cursor: (string | null)[] | undefined,
+): { page: SelectQueryBuilder<ObjectLiteral>; count: SelectQueryBuilder<ObjectLiteral> } {
+  const inner = list.base();
+  const alias = inner.alias;
+  inner.select(`${alias}.*`);
+  list.sort.forEach((term, i) => {
+    inner.addSelect(term.expr, SORT_ALIAS(i));
+    inner.addOrderBy(term.expr, term.descending ? 'DESC' : 'ASC');
+  });
+  if (cursor !== undefined) applyKeyset(inner, list.sort);
+
+  const qb = list.select(
+    inner
+      .createQueryBuilder()
+      .from(`(${inner.getQuery()} LIMIT :__limit OFFSET :__offset)`, alias)
+      .setParameters(inner.getParameters()),
+  );
+  list.sort.forEach((term, i) => {
+    qb.addSelect(`${alias}.${SORT_ALIAS(i)}::text`, SORT_ALIAS(i));
+    qb.addOrderBy(`${alias}.${SORT_ALIAS(i)}`, term.descending ? 'DESC' : 'ASC');
+  });
+  return { page: qb, count: list.base().select('COUNT(*)::int', 'total') };
 }
 
 /**
@@ -121,16 +184,8 @@ async function countOf(base: SelectQueryBuilder<ObjectLiteral>): Promise<number>
  * comparison `(a, b) > (x, y)`, which PostgreSQL serves from a matching index;
  * mixed directions: the expanded OR form.
  */
-function applyKeyset(
-  qb: SelectQueryBuilder<ObjectLiteral>,
-  sort: SortTerm[],
-  values: (string | null)[],
-): void {
-  const params: Record<string, string | null> = {};
-  const value = (i: number) => {
-    params[`__cursor_${i}`] = values[i];
-    return `CAST(:__cursor_${i} AS ${sort[i].type})`;
-  };
+function applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, sort: SortTerm[]): void {
+  const value = (i: number) => `CAST(:${CURSOR_PARAM(i)} AS ${sort[i].type})`;
   const uniform = sort.every((t) => t.descending === sort[0].descending);
   let condition: string;
   if (uniform) {
@@ -144,5 +199,6 @@ function applyKeyset(
     });
     condition = `(${branches.join(' OR ')})`;
   }
-  qb.andWhere(condition, params);
+  // Bound by run(); named here so the builder turns them into placeholders.
+  qb.andWhere(condition, Object.fromEntries(sort.map((_, i) => [CURSOR_PARAM(i), null])));
 }
