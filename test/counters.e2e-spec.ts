@@ -257,6 +257,34 @@ describe('maintained counters', () => {
     expect(rows.length).toBeGreaterThan(3);
   });
 
+  it('agora_recount() rewrites only the counters that drifted', async () => {
+    const versions = async (table: 'posts' | 'users') =>
+      new Map(
+        (
+          await app().db.query<{ id: number; v: string }[]>(
+            `SELECT id, xmin::text AS v FROM ${table}`,
+          )
+        ).map((r) => [r.id, r.v]),
+      );
+    expect(await drift()).toEqual(exact);
+    const [post] = await app().db.query<{ id: number }[]>(
+      'SELECT id FROM posts WHERE votes_count > 0 ORDER BY id LIMIT 1',
+    );
+    await app().db.query('UPDATE posts SET votes_count = votes_count + 5 WHERE id = $1', [post.id]);
+    expect((await drift()).votes).toBe(1);
+    const postsBefore = await versions('posts');
+    const usersBefore = await versions('users');
+
+    await app().db.query('SELECT agora_recount()');
+
+    expect(await drift()).toEqual(exact);
+    // Only the drifted post has a new row version: the others were not written.
+    const postsAfter = await versions('posts');
+    const rewritten = [...postsAfter].filter(([id, v]) => postsBefore.get(id) !== v);
+    expect(rewritten.map(([id]) => id)).toEqual([post.id]);
+    expect(await versions('users')).toEqual(usersBefore);
+  });
+
   it('resets the counters when the counted tables are truncated, and agora_recount() agrees with them', async () => {
     expect(await drift()).toEqual(exact);
     await app().db.query('SELECT agora_recount()');

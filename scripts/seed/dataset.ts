@@ -55,6 +55,8 @@ export class Dataset {
   private lastNames = new Uint16Array(0);
   /** Which users have a profile (~70%, the demo user always), drawn on its own so the count is known first. */
   private hasProfile?: Uint8Array;
+  private votesPerPost?: Int32Array;
+  private commentsPerPost?: Int32Array;
 
   constructor(private readonly sizes: SeedSizes) {
     const { users, posts } = sizes;
@@ -128,7 +130,16 @@ export class Dataset {
       { table: 'tags', columns: ['name'], identity: true, rows: s.tags, lines: () => this.tags() },
       {
         table: 'posts',
-        columns: ['author_id', 'title', 'content', 'published', 'created_at', 'updated_at'],
+        columns: [
+          'author_id',
+          'title',
+          'content',
+          'published',
+          'created_at',
+          'updated_at',
+          'votes_count',
+          'comments_count',
+        ],
         identity: true,
         rows: s.posts,
         lines: () => this.posts(),
@@ -291,6 +302,10 @@ export class Dataset {
       authorWeights[u] = u === 0 ? 5 : random.chance(0.35) ? 0 : random.pareto(1.4);
     }
     const authors = new WeightedSampler(authorWeights);
+    // The counters the votes and comments below will add up to, written with
+    // the post: agora_recount() then finds nothing to rewrite.
+    const votes = this.voteCounts();
+    const comments = this.commentCounts();
     for (let p = 0; p < this.sizes.posts; p += 1) {
       const created = this.postCreated[p];
       const author = this.userBefore(random, authors, created);
@@ -302,6 +317,8 @@ export class Dataset {
         this.published[p] ? 't' : 'f',
         iso(created),
         iso(updated),
+        votes[p],
+        comments[p],
       );
     }
   }
@@ -332,7 +349,7 @@ export class Dataset {
     const { users, posts, votes, seed } = this.sizes;
     if (votes === 0) return;
     const random = new Random(seed, 'votes');
-    const counts = allocate(votes, this.popularity, users);
+    const counts = this.voteCounts();
     const activity = Float64Array.from({ length: users }, () => random.pareto(1.5));
     const voters = new WeightedSampler(activity);
     const draw = () => voters.draw(random);
@@ -368,6 +385,28 @@ export class Dataset {
     }
   }
 
+  /** Votes per post: many posts get a few, popular ones thousands. Drawn without randomness, so posts() knows them first. */
+  private voteCounts(): Int32Array {
+    const { posts, votes, users } = this.sizes;
+    this.votesPerPost ??=
+      votes === 0 ? new Int32Array(posts) : allocate(votes, this.popularity, users);
+    return this.votesPerPost;
+  }
+
+  /** Comments per post, less skewed than votes; known before posts() like voteCounts(). */
+  private commentCounts(): Int32Array {
+    const { posts, comments } = this.sizes;
+    this.commentsPerPost ??=
+      comments === 0
+        ? new Int32Array(posts)
+        : allocate(
+            comments,
+            this.popularity.map((w) => Math.pow(w, 0.7)),
+            comments,
+          );
+    return this.commentsPerPost;
+  }
+
   /**
    * Comments on published posts, numbered in time order. Within a post each
    * comment after the first answers an earlier one of the same post with a
@@ -378,8 +417,7 @@ export class Dataset {
     if (total === 0) return;
     this.makeUsernames();
     const random = new Random(seed, 'comments');
-    const weights = this.popularity.map((w) => Math.pow(w, 0.7));
-    const counts = allocate(total, weights, total);
+    const counts = this.commentCounts();
     let commented = 0;
     for (let p = 0; p < posts; p += 1) if (counts[p] > 0) commented += 1;
     const replyChance = Math.min(1, (REPLY_SHARE * total) / Math.max(1, total - commented));

@@ -2,6 +2,7 @@ import { UsersAndProfiles1763900000000 } from './1763900000000-users-and-profile
 import { PostsVotesTags1763900100000 } from './1763900100000-posts-votes-tags.js';
 import { FollowsComments1763900200000 } from './1763900200000-follows-comments.js';
 import { MaintainedCounters1763900300000 } from './1763900300000-maintained-counters.js';
+import { RecountOnlyDrifted1763900400000 } from './1763900400000-recount-only-drifted.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -12,4 +13,5 @@ export const migrations = [
   PostsVotesTags1763900100000,
   FollowsComments1763900200000,
   MaintainedCounters1763900300000,
+  RecountOnlyDrifted1763900400000,
 ];
