@@ -20,6 +20,8 @@ interface Drift {
   comments: number;
   users: number;
   global: number;
+  /** Users whose feed total differs from their followees' published posts. */
+  feeds: number;
 }
 
 /**
@@ -75,7 +77,11 @@ describe('maintained counters', () => {
           WHERE u.published_posts <>
                 (SELECT COUNT(*) FROM posts p WHERE p.author_id = u.id AND p.published))::int AS users,
         ((SELECT value FROM counters WHERE name = 'published_posts')
-          - (SELECT COUNT(*) FROM posts WHERE published))::int AS global`);
+          - (SELECT COUNT(*) FROM posts WHERE published))::int AS global,
+        (SELECT COUNT(*) FROM users u
+          WHERE COALESCE((SELECT fc.posts FROM feed_counts fc WHERE fc.user_id = u.id), 0) <>
+                (SELECT COUNT(*) FROM follows f JOIN posts p ON p.author_id = f.followee_id
+                  WHERE f.follower_id = u.id AND p.published))::int AS feeds`);
     return rows[0];
   }
 
@@ -84,7 +90,7 @@ describe('maintained counters', () => {
     return rows[0].n;
   }
 
-  const exact: Drift = { votes: 0, comments: 0, users: 0, global: 0 };
+  const exact: Drift = { votes: 0, comments: 0, users: 0, global: 0, feeds: 0 };
 
   async function createPost(user: RegisteredUser, published = true): Promise<PostBody> {
     const res = await app()
@@ -248,6 +254,83 @@ describe('maintained counters', () => {
     expect(await drift()).toEqual(exact);
   });
 
+  it('keeps each feed total exact while its followees publish, unpublish and delete and it follows and unfollows them, all at once', async () => {
+    const authors: RegisteredUser[] = [];
+    for (let i = 0; i < 4; i += 1) authors.push(await registerUser(app()));
+    const readers: RegisteredUser[] = [];
+    for (let i = 0; i < 6; i += 1) readers.push(await registerUser(app()));
+    const posts = new Map<number, PostBody[]>();
+    for (const author of authors) {
+      posts.set(author.id, [
+        await createPost(author),
+        await createPost(author),
+        await createPost(author, false),
+      ]);
+    }
+    // Readers 0-2 follow every author first; 3-5 follow while the authors write.
+    for (const reader of readers.slice(0, 3)) {
+      for (const author of authors) {
+        await app().http().post(`/api/users/${author.id}/follow`).set(reader.auth).expect(201);
+      }
+    }
+
+    const follow = (r: RegisteredUser, a: RegisteredUser) =>
+      app().http().post(`/api/users/${a.id}/follow`).set(r.auth);
+    const unfollow = (r: RegisteredUser, a: RegisteredUser) =>
+      app().http().delete(`/api/users/${a.id}/follow`).set(r.auth);
+    const results = await Promise.all([
+      ...readers.slice(3).flatMap((r) => authors.map((a) => follow(r, a))),
+      unfollow(readers[0], authors[0]),
+      unfollow(readers[1], authors[1]),
+      ...authors.flatMap((a) => {
+        const [published, other, draft] = posts.get(a.id) ?? [];
+        return [
+          app().http().post('/api/posts').set(a.auth).send({ title: 'New', content: 'Fresh' }),
+          app().http().patch(`/api/posts/${draft.id}`).set(a.auth).send({ published: true }),
+          app().http().patch(`/api/posts/${published.id}`).set(a.auth).send({ published: false }),
+          app().http().delete(`/api/posts/${other.id}`).set(a.auth),
+        ];
+      }),
+    ]);
+    expect(results.filter((r) => r.status >= 300).map((r) => r.status)).toEqual([]);
+    expect(await drift()).toEqual(exact);
+
+    // What every reader's feed says equals what the tables hold.
+    for (const reader of readers) {
+      const expected = await stored(
+        `SELECT COUNT(*)::int AS n FROM follows f JOIN posts p ON p.author_id = f.followee_id
+          WHERE f.follower_id = $1 AND p.published`,
+        [reader.id],
+      );
+      expect(await total('/api/feed', reader.auth)).toBe(expected);
+    }
+    // Each author now has 2 published posts (one new, one former draft).
+    expect(await total('/api/feed', readers[5].auth)).toBe(8);
+    expect(await total('/api/feed', readers[0].auth)).toBe(6);
+  });
+
+  it('takes a deleted account’s posts out of its followers’ feed totals, and a deleted follower’s total with it', async () => {
+    const leaver = await registerUser(app());
+    const reader = await registerUser(app());
+    const other = await registerUser(app());
+    await createPost(leaver);
+    await createPost(leaver);
+    await createPost(other);
+    for (const followee of [leaver, other]) {
+      await app().http().post(`/api/users/${followee.id}/follow`).set(reader.auth).expect(201);
+    }
+    await app().http().post(`/api/users/${other.id}/follow`).set(leaver.auth).expect(201);
+    expect(await total('/api/feed', reader.auth)).toBe(3);
+
+    await app().http().delete('/api/users/me').set(leaver.auth).expect(204);
+
+    expect(await total('/api/feed', reader.auth)).toBe(1);
+    expect(
+      await stored('SELECT COUNT(*)::int AS n FROM feed_counts WHERE user_id = $1', [leaver.id]),
+    ).toBe(0);
+    expect(await drift()).toEqual(exact);
+  });
+
   it('sorts by votes from the counter in the same order as by COUNT(*)', async () => {
     const rows: { id: number }[] = await app().db.query(`
       SELECT p.id FROM posts p WHERE p.published
@@ -271,7 +354,14 @@ describe('maintained counters', () => {
       'SELECT id FROM posts WHERE votes_count > 0 ORDER BY id LIMIT 1',
     );
     await app().db.query('UPDATE posts SET votes_count = votes_count + 5 WHERE id = $1', [post.id]);
-    expect((await drift()).votes).toBe(1);
+    const [feed] = await app().db.query<{ id: number }[]>(
+      'SELECT user_id AS id FROM feed_counts WHERE posts > 0 ORDER BY user_id LIMIT 1',
+    );
+    await app().db.query('UPDATE feed_counts SET posts = posts + 3 WHERE user_id = $1', [feed.id]);
+    expect(await drift()).toMatchObject({ votes: 1, feeds: 1 });
+    const feedsBefore = await app().db.query<{ id: number; v: string }[]>(
+      'SELECT user_id AS id, xmin::text AS v FROM feed_counts ORDER BY user_id',
+    );
     const postsBefore = await versions('posts');
     const usersBefore = await versions('users');
 
@@ -283,6 +373,12 @@ describe('maintained counters', () => {
     const rewritten = [...postsAfter].filter(([id, v]) => postsBefore.get(id) !== v);
     expect(rewritten.map(([id]) => id)).toEqual([post.id]);
     expect(await versions('users')).toEqual(usersBefore);
+    const feedsAfter = await app().db.query<{ id: number; v: string }[]>(
+      'SELECT user_id AS id, xmin::text AS v FROM feed_counts ORDER BY user_id',
+    );
+    expect(feedsAfter.filter((r, i) => feedsBefore[i].v !== r.v).map((r) => r.id)).toEqual([
+      feed.id,
+    ]);
   });
 
   it('resets the counters when the counted tables are truncated, and agora_recount() agrees with them', async () => {
@@ -297,6 +393,8 @@ describe('maintained counters', () => {
     expect(
       await stored('SELECT COUNT(*)::int AS n FROM posts WHERE votes_count + comments_count > 0'),
     ).toBe(0);
+    await app().db.query('TRUNCATE follows');
+    expect(await stored('SELECT COUNT(*)::int AS n FROM feed_counts WHERE posts <> 0')).toBe(0);
     await app().db.query('TRUNCATE posts CASCADE');
     expect(
       await stored(`SELECT value::int AS n FROM counters WHERE name = 'published_posts'`),

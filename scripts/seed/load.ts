@@ -59,7 +59,7 @@ const SEEDED_TABLES = [
   'profiles',
 ];
 /** The tables whose counter triggers are off during the load (agora_recount() settles them). */
-const COUNTED_TABLES = ['posts', 'votes', 'comments'];
+const COUNTED_TABLES = ['posts', 'votes', 'comments', 'follows'];
 const COPY_CHUNK_CHARS = 1 << 17;
 
 /**
@@ -157,7 +157,7 @@ export async function seed(
     }
     // Fresh statistics and visibility map: right plans and index-only scans from the start.
     await step('vacuum', () =>
-      client.query(`VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters'].join(', ')}`),
+      client.query(`VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters', 'feed_counts'].join(', ')}`),
     );
   } finally {
     if (typeof target === 'string') await client.end();

@@ -8,10 +8,22 @@ import { PostTag } from '../tags/post-tag.entity.js';
 import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 import { Vote } from '../votes/vote.entity.js';
+import { FeedCount } from './feed-count.entity.js';
 import { Counter } from './counter.entity.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [User, Profile, Post, Tag, PostTag, Vote, Follow, Comment, Counter];
+export const entities = [
+  User,
+  Profile,
+  Post,
+  Tag,
+  PostTag,
+  Vote,
+  Follow,
+  Comment,
+  Counter,
+  FeedCount,
+];
 
 /** The one data-source definition: the app, `ormconfig.ts` (TypeORM CLI) and the tests use it. */
 export function dataSourceOptions(

@@ -25,16 +25,18 @@ export class FollowsRepository {
 
   /**
    * One statement: follow the user if they exist; the key settles racing double
-   * follows. The followee's row is locked as the foreign key check would lock it,
-   * so a followee deleting their account concurrently is either not found (404)
-   * or deleted after the follow (which cascades), never a foreign key failure.
+   * follows. The followee's row is locked `FOR SHARE`: a followee deleting their
+   * account concurrently is either not found (404) or deleted after the follow
+   * (which cascades), never a foreign key failure; and a post the followee
+   * publishes meanwhile is counted in the follower's feed total exactly once
+   * (see migration 1763900500000).
    */
   async insertIfAbsent(
     followerId: number,
     followeeId: number,
   ): Promise<{ found: boolean; inserted: boolean }> {
     const rows: { found: boolean; inserted: boolean }[] = await this.dataSource.query(
-      `WITH target AS (SELECT id FROM users WHERE id = $2 FOR KEY SHARE),
+      `WITH target AS (SELECT id FROM users WHERE id = $2 FOR SHARE),
             ins AS (INSERT INTO follows (follower_id, followee_id) SELECT $1, id FROM target
                     ON CONFLICT DO NOTHING RETURNING followee_id)
        SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM ins) AS inserted`,
@@ -43,12 +45,13 @@ export class FollowsRepository {
     return rows[0];
   }
 
+  /** Unfollows; the followee's row is locked as a follow locks it, for the feed total. */
   async delete(
     followerId: number,
     followeeId: number,
   ): Promise<{ found: boolean; deleted: boolean }> {
     const rows: { found: boolean; deleted: boolean }[] = await this.dataSource.query(
-      `WITH target AS (SELECT id FROM users WHERE id = $2),
+      `WITH target AS (SELECT id FROM users WHERE id = $2 FOR SHARE),
             del AS (DELETE FROM follows f USING target
                     WHERE f.follower_id = $1 AND f.followee_id = target.id RETURNING f.followee_id)
        SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM del) AS deleted`,

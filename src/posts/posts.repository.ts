@@ -142,12 +142,11 @@ export class PostsRepository {
               'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
               { feedOf: viewerId },
             ),
-        // The followees' published posts, from their maintained counts: one
-        // primary-key lookup per followee, never a scan of users or posts.
+        // The followees' published posts, kept per follower by triggers: one
+        // row, however many accounts the caller follows.
         total: () =>
           this.scalar(
-            `SELECT COALESCE(SUM((SELECT u.published_posts FROM users u WHERE u.id = f.followee_id)), 0)::int AS total
-               FROM follows f WHERE f.follower_id = $1`,
+            `SELECT COALESCE((SELECT fc.posts FROM feed_counts fc WHERE fc.user_id = $1), 0) AS total`,
             [viewerId],
           ),
         select: (qb) => withPostView(qb, viewerId),

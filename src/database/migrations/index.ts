@@ -3,6 +3,7 @@ import { PostsVotesTags1763900100000 } from './1763900100000-posts-votes-tags.js
 import { FollowsComments1763900200000 } from './1763900200000-follows-comments.js';
 import { MaintainedCounters1763900300000 } from './1763900300000-maintained-counters.js';
 import { RecountOnlyDrifted1763900400000 } from './1763900400000-recount-only-drifted.js';
+import { FeedCounts1763900500000 } from './1763900500000-feed-counts.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -14,4 +15,5 @@ export const migrations = [
   FollowsComments1763900200000,
   MaintainedCounters1763900300000,
   RecountOnlyDrifted1763900400000,
+  FeedCounts1763900500000,
 ];
