@@ -227,14 +227,18 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       if (writes) await deleteDemoVotes(target.dataset);
       return result;
     };
-    // Targets take turns round by round, so drifting background load hits them alike.
+    // Targets take turns round by round, so drifting background load hits them
+    // alike, and who goes first rotates, so no server always runs right after
+    // another has warmed the database's caches for it.
     if (options.warmup > 0) {
       for (const [i, target] of targets.entries()) {
         series[i].warmup = await measure(target, options.warmup);
       }
     }
     for (let round = 1; round <= options.rounds; round++) {
-      for (const [i, target] of targets.entries()) {
+      for (let turn = 0; turn < targets.length; turn++) {
+        const i = (turn + round - 1) % targets.length;
+        const target = targets[i];
         const result = await measure(target, options.duration);
         series[i].rounds.push(result);
         console.log(
