@@ -62,33 +62,7 @@ export class FeedCounts1763900500000 implements MigrationInterface {
     }
 
     // A published post gained or lost: the author's count, the followers' feeds, the global count.
-    await q.query(`
-      CREATE OR REPLACE FUNCTION posts_published_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        delta integer;
-        author integer;
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          delta := NEW.published::int;
-          author := NEW.author_id;
-        ELSIF TG_OP = 'DELETE' THEN
-          delta := -OLD.published::int;
-          author := OLD.author_id;
-        ELSE
-          delta := NEW.published::int - OLD.published::int;
-          author := NEW.author_id;
-        END IF;
-        IF delta <> 0 THEN
-          UPDATE users SET published_posts = published_posts + delta WHERE id = author;
-          PERFORM 1 FROM feed_counts
-            WHERE user_id IN (SELECT follower_id FROM follows WHERE followee_id = author)
-            ORDER BY user_id FOR NO KEY UPDATE;
-          UPDATE feed_counts SET posts = posts + delta
-            WHERE user_id IN (SELECT follower_id FROM follows WHERE followee_id = author);
-          UPDATE counters SET value = value + delta WHERE name = 'published_posts';
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(publishedCounted(true));
 
     await q.query(`
       CREATE FUNCTION feed_counts_user_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -107,22 +81,7 @@ export class FeedCounts1763900500000 implements MigrationInterface {
         FOR EACH ROW EXECUTE FUNCTION feed_counts_user_deleted()`);
 
     // TRUNCATE of posts or follows empties every feed.
-    await q.query(`
-      CREATE OR REPLACE FUNCTION counters_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_TABLE_NAME = 'votes' THEN
-          UPDATE posts SET votes_count = 0 WHERE votes_count <> 0;
-        ELSIF TG_TABLE_NAME = 'comments' THEN
-          UPDATE posts SET comments_count = 0 WHERE comments_count <> 0;
-        ELSIF TG_TABLE_NAME = 'posts' THEN
-          UPDATE users SET published_posts = 0 WHERE published_posts <> 0;
-          UPDATE counters SET value = 0 WHERE name = 'published_posts';
-          UPDATE feed_counts SET posts = 0 WHERE posts <> 0;
-        ELSIF TG_TABLE_NAME = 'follows' THEN
-          UPDATE feed_counts SET posts = 0 WHERE posts <> 0;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(countersTruncated(true));
     await q.query(
       `CREATE TRIGGER tr_follows_truncated AFTER TRUNCATE ON follows
          FOR EACH STATEMENT EXECUTE FUNCTION counters_truncated()`,
@@ -135,43 +94,10 @@ export class FeedCounts1763900500000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(RECOUNT_WITHOUT_FEEDS);
     await q.query(`DROP TRIGGER tr_follows_truncated ON follows`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION counters_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_TABLE_NAME = 'votes' THEN
-          UPDATE posts SET votes_count = 0 WHERE votes_count <> 0;
-        ELSIF TG_TABLE_NAME = 'comments' THEN
-          UPDATE posts SET comments_count = 0 WHERE comments_count <> 0;
-        ELSIF TG_TABLE_NAME = 'posts' THEN
-          UPDATE users SET published_posts = 0 WHERE published_posts <> 0;
-          UPDATE counters SET value = 0 WHERE name = 'published_posts';
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(countersTruncated(false));
     await q.query(`DROP TRIGGER tr_feed_counts_user_deleted ON users`);
     await q.query(`DROP FUNCTION feed_counts_user_deleted()`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION posts_published_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        delta integer;
-        author integer;
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          delta := NEW.published::int;
-          author := NEW.author_id;
-        ELSIF TG_OP = 'DELETE' THEN
-          delta := -OLD.published::int;
-          author := OLD.author_id;
-        ELSE
-          delta := NEW.published::int - OLD.published::int;
-          author := NEW.author_id;
-        END IF;
-        IF delta <> 0 THEN
-          UPDATE users SET published_posts = published_posts + delta WHERE id = author;
-          UPDATE counters SET value = value + delta WHERE name = 'published_posts';
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(publishedCounted(false));
     for (const rows of ['inserted', 'deleted']) {
       await q.query(`DROP TRIGGER tr_feed_counts_follows_${rows} ON follows`);
       await q.query(`DROP FUNCTION feed_counts_follows_${rows}()`);
@@ -214,3 +140,59 @@ const RECOUNT_WITH_FEEDS = `
    WHERE fc.posts <> 0
      AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = fc.user_id);
   $$`;
+
+/** The deferred per-post trigger function; with feeds, it also fans out to the author's followers. */
+function publishedCounted(feeds: boolean): string {
+  const fanOut = `
+          PERFORM 1 FROM feed_counts
+            WHERE user_id IN (SELECT follower_id FROM follows WHERE followee_id = author)
+            ORDER BY user_id FOR NO KEY UPDATE;
+          UPDATE feed_counts SET posts = posts + delta
+            WHERE user_id IN (SELECT follower_id FROM follows WHERE followee_id = author);`;
+  return `
+      CREATE OR REPLACE FUNCTION posts_published_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        delta integer;
+        author integer;
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          delta := NEW.published::int;
+          author := NEW.author_id;
+        ELSIF TG_OP = 'DELETE' THEN
+          delta := -OLD.published::int;
+          author := OLD.author_id;
+        ELSE
+          delta := NEW.published::int - OLD.published::int;
+          author := NEW.author_id;
+        END IF;
+        IF delta <> 0 THEN
+          UPDATE users SET published_posts = published_posts + delta WHERE id = author;${feeds ? fanOut : ''}
+          UPDATE counters SET value = value + delta WHERE name = 'published_posts';
+        END IF;
+        RETURN NULL;
+      END $$`;
+}
+
+/** What TRUNCATE resets; with feeds, every feed total too (posts or follows emptied). */
+function countersTruncated(feeds: boolean): string {
+  return `
+      CREATE OR REPLACE FUNCTION counters_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_NAME = 'votes' THEN
+          UPDATE posts SET votes_count = 0 WHERE votes_count <> 0;
+        ELSIF TG_TABLE_NAME = 'comments' THEN
+          UPDATE posts SET comments_count = 0 WHERE comments_count <> 0;
+        ELSIF TG_TABLE_NAME = 'posts' THEN
+          UPDATE users SET published_posts = 0 WHERE published_posts <> 0;
+          UPDATE counters SET value = 0 WHERE name = 'published_posts';${
+            feeds
+              ? `
+          UPDATE feed_counts SET posts = 0 WHERE posts <> 0;
+        ELSIF TG_TABLE_NAME = 'follows' THEN
+          UPDATE feed_counts SET posts = 0 WHERE posts <> 0;`
+              : ''
+          }
+        END IF;
+        RETURN NULL;
+      END $$`;
+}
