@@ -1347,6 +1347,29 @@ describe('posts', () => {
       );
       expect(byTag).toBeLessThanOrEqual(3);
 
+      // A tag filter resolves the tags' ids first: still 3 statements with a
+      // cursor (token, tags, page) and the same rows as offset paging.
+      const firstByTag = (await list({ tag: `${m}-1`, limit: 2 }, viewer.auth).expect(200))
+        .body as ListBody;
+      let nextByTag: ListBody | undefined;
+      const tagCursorCount = await t.countQueries(async () => {
+        nextByTag = (
+          await list(
+            { tag: `${m}-1`, limit: 50, cursor: firstByTag.meta.nextCursor ?? '' },
+            viewer.auth,
+          ).expect(200)
+        ).body as ListBody;
+      });
+      const allByTag = (await list({ tag: `${m}-1`, limit: 50 }, viewer.auth).expect(200))
+        .body as ListBody;
+      expect(allByTag.meta.total).toBe(4);
+      expect([...firstByTag.data, ...(nextByTag?.data ?? [])].map((p) => p.id)).toEqual(
+        allByTag.data.map((p) => p.id),
+      );
+      expect(nextByTag?.meta.total).toBeNull();
+      expect(tagCursorCount).toBeGreaterThan(0);
+      expect(tagCursorCount).toBeLessThanOrEqual(3);
+
       let cursorPage: ListBody | undefined;
       const cursorCount = await t.countQueries(async () => {
         cursorPage = (

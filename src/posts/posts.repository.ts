@@ -109,22 +109,62 @@ export class PostsRepository {
    * EXISTS, so each post's returned tag list stays whole); the row itself is
    * the same one-statement view as a single post.
    */
-  findPage(
+  async findPage(
     query: PageQueryDto & PostFilters & { sort?: string },
     viewerId: number | undefined,
   ): Promise<Page<PostResponse>> {
+    const names = [...new Set(query.tag ?? [])];
+    let tagIds: number[] | undefined;
+    let total: (() => Promise<number>) | undefined = this.maintainedTotal(query, viewerId);
+    if (names.length > 0) {
+      // The page needs the tags' ids as bound values: joined by name, the
+      // planner cannot tell a tag on a third of all posts from a rare one,
+      // and reads every post of a popular tag before sorting them (80 ms for
+      // the largest seeded tag; 2 ms by id). One statement resolves them, with
+      // the total when the page has one, so a list stays within 3 statements.
+      const resolved = await this.resolveTags(names, query, viewerId);
+      // A name no tag has matches nothing: id 0 is never used.
+      tagIds = names.map((name) => resolved.ids[name] ?? 0);
+      if (resolved.total !== null) {
+        const counted = resolved.total;
+        total = () => Promise.resolve(counted);
+      }
+    }
     return this.paginator.run(
       {
         scope: 'posts',
         shape: filterShape(query, viewerId),
-        base: () => this.filtered(query, viewerId),
-        total: this.maintainedTotal(query, viewerId),
+        base: () => this.filtered(query, viewerId, tagIds),
+        total,
         select: (qb) => withPostView(qb, viewerId),
         sort: parseSort(query.sort, POST_SORT),
         map: (row: PostRow) => PostResponse.from(row),
       },
       query,
     );
+  }
+
+  /**
+   * The ids of the named tags, and with offset paging the list's total (a
+   * count of the base, with the tags matched by name): one statement.
+   */
+  private async resolveTags(
+    names: string[],
+    query: PageQueryDto & PostFilters,
+    viewerId: number | undefined,
+  ): Promise<{ ids: Record<string, number>; total: number | null }> {
+    const [countSql, params]: [string, unknown[]] =
+      query.cursor === undefined
+        ? this.filtered(query, viewerId).select('COUNT(*)::int').getQueryAndParameters()
+        : ['SELECT NULL::int', []];
+    const rows: { ids: Record<string, number> | null; total: number | null }[] =
+      await this.dataSource.query(
+        `SELECT (${countSql}) AS total,
+                (SELECT json_object_agg(t.name, t.id) FROM tags t
+                  WHERE t.name = ANY($${params.length + 1}::varchar[])) AS ids`,
+        [...params, names],
+      );
+    return { ids: rows[0].ids ?? {}, total: rows[0].total };
   }
 
   /** Published posts of the users the caller follows, newest first: the same row as every post list. */
@@ -221,10 +261,15 @@ export class PostsRepository {
     return rows[0]?.total ?? 0;
   }
 
-  /** FROM posts WHERE <visibility and filters>: the page's base, counted without joins. */
+  /**
+   * FROM posts WHERE <visibility and filters>: the page's base, counted
+   * without joins. Tags match by id when tagIds (in query.tag's order, after
+   * removing repeats) is given, else by name.
+   */
   private filtered(
     query: PostFilters,
     viewerId: number | undefined,
+    tagIds?: number[],
   ): SelectQueryBuilder<ObjectLiteral> {
     const qb = this.dataSource.createQueryBuilder().from(Post, 'p');
     // Drafts show only in a list of the caller's own posts.
@@ -251,12 +296,21 @@ export class PostsRepository {
         { pattern: `%${escapeLike(query.search.toLowerCase())}%` },
       );
     }
-    (query.tag ?? []).forEach((name, i) => {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
-        { [`tag${i}`]: name },
-      );
-    });
+    if (tagIds) {
+      tagIds.forEach((id, i) => {
+        qb.andWhere(
+          `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
+          { [`tagId${i}`]: id },
+        );
+      });
+    } else {
+      [...new Set(query.tag ?? [])].forEach((name, i) => {
+        qb.andWhere(
+          `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
+          { [`tag${i}`]: name },
+        );
+      });
+    }
     return qb;
   }
 }
@@ -356,7 +410,8 @@ async function linkTags(manager: EntityManager, postId: number, names: string[])
  */
 function filterShape(query: PostFilters, viewerId: number | undefined): string {
   const author = query.author === undefined ? '-' : /^\d+$/.test(query.author) ? 'id' : 'name';
-  return `${author}|${query.search ? 'search' : '-'}|${(query.tag ?? []).length}|${viewerId === undefined ? 'anonymous' : 'viewer'}`;
+  const tags = new Set(query.tag ?? []).size;
+  return `${author}|${query.search ? 'search' : '-'}|${tags}|${viewerId === undefined ? 'anonymous' : 'viewer'}`;
 }
 
 /** Published, or the caller's own. */
