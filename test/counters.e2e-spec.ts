@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { registerUser, type RegisteredUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { ownDatabase } from './support/own-database.js';
 
 interface PostBody {
   id: number;
@@ -31,21 +30,8 @@ interface Drift {
  * writes to, so this file runs the app against one of its own.
  */
 describe('maintained counters', () => {
-  const name = `agora_counters_${randomBytes(6).toString('hex')}`;
-  let serverUrl: URL;
+  const own = ownDatabase('agora_counters');
   let t: TestApp | undefined;
-
-  async function admin(sql: string): Promise<void> {
-    const adminUrl = new URL(serverUrl);
-    adminUrl.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
 
   function app(): TestApp {
     if (!t) throw new Error('the app did not start');
@@ -53,16 +39,13 @@ describe('maintained counters', () => {
   }
 
   beforeAll(async () => {
-    serverUrl = new URL(process.env.DATABASE_URL ?? '');
-    await admin(`CREATE DATABASE "${name}"`);
-    const own = new URL(serverUrl);
-    own.pathname = `/${name}`;
-    t = await createTestApp({ env: { DATABASE_URL: own.toString() } });
+    await own.admin(`CREATE DATABASE "${own.name}"`);
+    t = await createTestApp({ env: { DATABASE_URL: own.url } });
   });
 
   afterAll(async () => {
     await t?.close();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await own.drop();
   });
 
   /** How many rows disagree with a real COUNT(*), and the global total's drift: all 0 when exact. */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { prepareDatabase } from '../scripts/seed/database.js';
 import { SeedSizeError } from '../scripts/seed/dataset.js';
@@ -13,6 +12,7 @@ import { databaseSettings } from '../src/config/database.config.js';
 import { validateEnv } from '../src/config/env.validation.js';
 import { MAX_TAGS_PER_POST } from '../src/tags/tag-name.js';
 import { createTestApp } from './support/app.js';
+import { ownDatabase } from './support/own-database.js';
 
 const OPTIONS: SeedOptions = {
   users: 40,
@@ -59,22 +59,10 @@ const FINGERPRINT_QUERIES = [
  * every table, which would pull the rug from under the other suites.
  */
 describe('npm run db:seed', () => {
-  const name = `agora_seed_${randomBytes(6).toString('hex')}`;
+  const own = ownDatabase('agora_seed');
   let url: string;
   let db: pg.Client;
   let schemaBefore: string[];
-
-  async function admin(sql: string): Promise<void> {
-    const adminUrl = new URL(process.env.DATABASE_URL ?? '');
-    adminUrl.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
 
   async function scalar<T>(sql: string): Promise<T> {
     const { rows } = await db.query<{ v: T }>(sql);
@@ -108,9 +96,7 @@ describe('npm run db:seed', () => {
   }
 
   beforeAll(async () => {
-    const target = new URL(process.env.DATABASE_URL ?? '');
-    target.pathname = `/${name}`;
-    url = target.toString();
+    url = own.url;
     // Creates the database (it does not exist yet) and migrates it, as the CLI does.
     await prepareDatabase(url, databaseSettings(validateEnv(process.env)));
     db = new pg.Client({ connectionString: url });
@@ -121,7 +107,7 @@ describe('npm run db:seed', () => {
 
   afterAll(async () => {
     await db?.end();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await own.drop();
   });
 
   it('writes exactly the requested number of rows, and a profile for ~70% of users', async () => {

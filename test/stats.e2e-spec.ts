@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { ownDatabase } from './support/own-database.js';
 
 const STATS_KEYS = [
   'comments',
@@ -45,21 +44,8 @@ interface SchemaObject {
  * its own on the same server, emptied before each test.
  */
 describe('GET /api/stats', () => {
-  const name = `agora_stats_${randomBytes(6).toString('hex')}`;
-  let serverUrl: URL;
+  const own = ownDatabase('agora_stats');
   let t: TestApp | undefined;
-
-  async function admin(sql: string): Promise<void> {
-    const adminUrl = new URL(serverUrl);
-    adminUrl.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
 
   function app(): TestApp {
     if (!t) throw new Error('the app did not start');
@@ -67,25 +53,22 @@ describe('GET /api/stats', () => {
   }
 
   beforeAll(async () => {
-    serverUrl = new URL(process.env.DATABASE_URL ?? '');
     // A default collation that ignores punctuation, as glibc's en_US.UTF-8 does
     // ('ab' < 'a-c'), so the byte-order tie-break must come from the query itself.
     // Servers built without ICU get the server's default collation.
     try {
-      await admin(
-        `CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US-u-ka-shifted'`,
+      await own.admin(
+        `CREATE DATABASE "${own.name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US-u-ka-shifted'`,
       );
     } catch {
-      await admin(`CREATE DATABASE "${name}"`);
+      await own.admin(`CREATE DATABASE "${own.name}"`);
     }
-    const own = new URL(serverUrl);
-    own.pathname = `/${name}`;
-    t = await createTestApp({ env: { DATABASE_URL: own.toString() } });
+    t = await createTestApp({ env: { DATABASE_URL: own.url } });
   });
 
   afterAll(async () => {
     await t?.close();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await own.drop();
   });
 
   beforeEach(async () => {

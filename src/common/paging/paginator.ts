@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CompiledQuery } from '../../database/compiled-query.js';
 import { CursorCodec } from './cursor.js';
 import type { Page } from './page.js';
@@ -93,12 +93,9 @@ export class Paginator {
       };
       statements = cached;
     } else {
-      const built = buildList(list, cursor);
-      params = { ...built.page.getParameters(), ...cut };
-      statements = {
-        page: new CompiledQuery(built.page.setParameters(cut)),
-        count: new CompiledQuery(built.count),
-      };
+      const built = buildPage(list, cursor);
+      params = { ...built.getParameters(), ...cut };
+      statements = { page: new CompiledQuery(built.setParameters(cut)) };
       if (cacheKey !== undefined) {
         if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
         this.compiled.set(cacheKey, statements);
@@ -112,9 +109,7 @@ export class Paginator {
         ? Promise.resolve(null)
         : list.total
           ? list.total()
-          : statements.count
-              .one(dataSource, params)
-              .then((row) => (row as { total: number } | undefined)?.total ?? 0),
+          : countBase(list, statements, dataSource, params),
     ]);
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
@@ -142,7 +137,20 @@ export class Paginator {
 
 interface CompiledList {
   page: CompiledQuery<object, Record<string, unknown>>;
-  count: CompiledQuery<object, Record<string, unknown>>;
+  /** COUNT(*) of the base, for offset pages without a cheaper total. */
+  count?: CompiledQuery<object, Record<string, unknown>>;
+}
+
+/** COUNT(*) of the base, its statement built the first time a list of this shape needs it. */
+async function countBase<Row>(
+  list: ListQuery<Row>,
+  statements: CompiledList,
+  dataSource: DataSource,
+  params: Record<string, unknown>,
+): Promise<number> {
+  statements.count ??= new CompiledQuery(list.base().select('COUNT(*)::int', 'total'));
+  const row = (await statements.count.one(dataSource, params)) as { total: number } | undefined;
+  return row?.total ?? 0;
 }
 
 /** Shapes times sorts is bounded, but not small: a full cache starts over. */
@@ -150,13 +158,12 @@ const MAX_COMPILED = 1000;
 
 /**
  * The page statement, with the cut as parameters (`:__limit`, `:__offset`,
- * `:__cursor_i`) so its text depends on the list's shape and sort only; and
- * the count of the base.
+ * `:__cursor_i`) so its text depends on the list's shape and sort only.
  */
-function buildList<Row>(
+function buildPage<Row>(
   list: ListQuery<Row>,
   cursor: (string | null)[] | undefined,
-): { page: SelectQueryBuilder<ObjectLiteral>; count: SelectQueryBuilder<ObjectLiteral> } {
+): SelectQueryBuilder<ObjectLiteral> {
   const inner = list.base();
   const alias = inner.alias;
   inner.select(`${alias}.*`);
@@ -176,7 +183,7 @@ function buildList<Row>(
     qb.addSelect(`${alias}.${SORT_ALIAS(i)}::text`, SORT_ALIAS(i));
     qb.addOrderBy(`${alias}.${SORT_ALIAS(i)}`, term.descending ? 'DESC' : 'ASC');
   });
-  return { page: qb, count: list.base().select('COUNT(*)::int', 'total') };
+  return qb;
 }
 
 /**
