@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     logger: false,
   });
-  configureApp(app, config);
+  await configureApp(app, config);
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();

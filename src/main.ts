@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     bufferLogs: true,
   });
-  configureApp(app, config);
+  await configureApp(app, config);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   app

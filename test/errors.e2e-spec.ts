@@ -167,6 +167,26 @@ describe('cross-cutting behaviour', () => {
       expectProblem(res, 404);
       expectNoLeaks(res);
     });
+
+    it('a path parameter over 100 characters is a 400 problem (not the router’s own 414 JSON)', async () => {
+      const res = await t
+        .http()
+        .delete(`/api/posts/1/tags/${'a'.repeat(101)}`)
+        .set('X-Request-Id', 'long-1');
+      const problem = expectProblem(res, 400);
+      expect(problem).toMatchObject({
+        detail: 'A path parameter is too long.',
+        requestId: 'long-1',
+      });
+      expect(res.headers['x-request-id']).toBe('long-1');
+      expectNoLeaks(res);
+    });
+
+    it('a path that is not valid percent-encoding is a 400 problem', async () => {
+      const res = await t.http().get('/api/users/%E0%A4%A');
+      expect(expectProblem(res, 400).detail).toBe('The path is not valid percent-encoding.');
+      expectNoLeaks(res);
+    });
   });
 });
 

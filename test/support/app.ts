@@ -40,7 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const app = moduleRef.createNestApplication<NestFastifyApplication>(
       createAdapter(config, options.logStream),
     );
-    configureApp(app, config);
+    await configureApp(app, config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const counter = app.get(QueryCounter);

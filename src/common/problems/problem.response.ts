@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import {
+  type OpenAPIObject,
   ApiExtraModels,
   ApiProperty,
   ApiPropertyOptional,
@@ -51,6 +52,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found.',
   409: 'Conflicts with existing data.',
   413: 'Request body over 100 kB.',
+  415: 'A body in a media type the operation does not read (JSON, and the OAuth2 form on login).',
   429: 'Too many requests; see Retry-After.',
   503: 'The database is unavailable; see Retry-After.',
 };
@@ -67,4 +69,26 @@ export function ApiProblems(...statuses: number[]) {
       }),
     ),
   );
+}
+
+/**
+ * The errors any operation can answer, whatever its handler does: 400 for an
+ * unknown or malformed query parameter, 503 while the database is down, and on
+ * the methods that carry a body 413 (over 100 kB) and 415 (not JSON). Added to
+ * every operation of the document that does not list them already.
+ */
+export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
+  const problem = (status: number) => ({
+    description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? String(status),
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
+  });
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
+      for (const status of statuses) operation.responses[status] ??= problem(status);
+    }
+  }
+  return document;
 }

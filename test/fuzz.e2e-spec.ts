@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { createTestApp, type TestApp } from './support/app.js';
+import { Contract } from './support/contract.js';
+import { requestFor, type FuzzRequest } from './support/fuzz.js';
+import { ownDatabase } from './support/own-database.js';
+import { registerUser, type RegisteredUser } from './support/api.js';
+
+/**
+ * Property-based fuzzing from the OpenAPI document (OWASP API8 and API3):
+ * thousands of generated requests, valid and not, to every operation. For
+ * every one: no 5xx; an error is an RFC 9457 problem; and the response, 2xx
+ * or 4xx, is one the document declares for that operation, with a body its
+ * (closed) schema accepts. FUZZ_RUNS sets the count (`npm run fuzz` runs many
+ * more), FUZZ_SEED replays a run. The app writes into a database of its own.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+
+/** A URL as a failure quotes it: long runs of one character shortened. */
+function short(url: string): string {
+  return url
+    .replace(/(.)\1{19,}/g, (run, c: string) => `${c.repeat(3)}…(${run.length})`)
+    .slice(0, 300);
+}
+
+describe('fuzzing every operation of the OpenAPI document', () => {
+  const own = ownDatabase('agora_fuzz');
+  let t: TestApp;
+  let contract: Contract;
+  let fuzzer: RegisteredUser;
+  const pools = { ids: [1, 2, 2147483647], tags: ['fuzz', 'javascript'] };
+
+  beforeAll(async () => {
+    await own.admin(`CREATE DATABASE "${own.name}"`);
+    t = await createTestApp({
+      // Failed logins would lock the fuzzer's own account out: a generous limit.
+      env: {
+        DATABASE_URL: own.url,
+        LOGIN_MAX_FAILURES: '1000',
+        LOGIN_MAX_FAILURES_PER_CLIENT: '10000',
+      },
+    });
+    contract = await Contract.load(t);
+    fuzzer = await registerUser(t, { username: 'fuzzer', password: 'fuzzer password' });
+    const other = await registerUser(t, { username: 'other_user', password: 'other password' });
+    for (const author of [fuzzer, other]) {
+      const post = await t
+        .http()
+        .post('/api/posts')
+        .set(author.auth)
+        .send({ title: 'Seed post', content: 'Something to act on.', tags: ['fuzz'] })
+        .expect(201);
+      const comment = await t
+        .http()
+        .post(`/api/posts/${post.body.id as number}/comments`)
+        .set(author.auth)
+        .send({ body: 'A comment.' })
+        .expect(201);
+      pools.ids.push(author.id, post.body.id as number, comment.body.id as number);
+    }
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await own.drop();
+  });
+
+  async function send(request: FuzzRequest) {
+    let req = t.http()[request.method](request.url);
+    if (request.signedIn) req = req.set(fuzzer.auth);
+    if (request.body && 'json' in request.body) {
+      req = req.set('Content-Type', 'application/json').send(JSON.stringify(request.body.json));
+    } else if (request.body) {
+      req = req.set('Content-Type', request.body.type).send(request.body.raw);
+    }
+    return req;
+  }
+
+  it(`keeps the contract for ${RUNS} generated requests`, async () => {
+    // The fuzzer must stay signed in: it never deletes its account or changes its password.
+    const operations = contract.operations.filter((o) => o.name !== 'DELETE /api/users/me');
+    expect(operations.length).toBeGreaterThan(20);
+    const statuses = new Map<number, number>();
+    const reached = new Set<string>();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations).chain((o) => requestFor(contract, o, pools)),
+        async (request) => {
+          const res = await send(request);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status < 300) reached.add(request.operation);
+          const where = `${request.method.toUpperCase()} ${short(request.url)} → ${res.status}`;
+          if (res.status >= 500) throw new Error(`${where}: ${JSON.stringify(res.body)}`);
+          if (res.status >= 400) {
+            const type = String(res.headers['content-type']);
+            const body = res.body as { status?: unknown; type?: unknown };
+            if (!type.startsWith('application/problem+json') || body.status !== res.status) {
+              throw new Error(
+                `${where}: not a problem: ${type} ${JSON.stringify(body).slice(0, 300)}`,
+              );
+            }
+          }
+          const violations = contract.check(request.method, request.url, res);
+          if (violations.length > 0) throw new Error(violations.join('\n'));
+        },
+      ),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+
+    // The generators are not all refusals: most operations were driven to a success.
+    console.log(
+      `fuzz: ${RUNS} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
+        `${reached.size} of ${operations.length} operations reached 2xx`,
+    );
+    expect(reached.size).toBeGreaterThan(operations.length / 2);
+    expect([...statuses.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
+    expect([...statuses.keys()].some((s) => s === 400)).toBe(true);
+    // Its account is intact: the fuzzer could not change its own id, password or token.
+    await t.http().get('/api/users/me').set(fuzzer.auth).expect(200);
+  });
+});
