@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectProblem } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from '../drills/tcp-proxy.js';
 
 describe('health and docs', () => {
   let t: TestApp;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONTENT_SECURITY_POLICY } from '../src/app.setup.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import { Contract } from './support/contract.js';
 
 /** The policy as a header carries it: `name value value; name value`. */
 function directives(header: string): Record<string, string[]> {
@@ -107,5 +109,137 @@ describe('CORS', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('mass assignment and data exposure', () => {
+  let t: TestApp;
+  let contract: Contract;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    contract = await Contract.load(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A body each operation accepts, for a user who owns post `postId`. */
+  const BODIES: Record<string, (u: RegisteredUser) => Record<string, unknown>> = {
+    'POST /api/users': () => {
+      const name = uniqueName('mass');
+      return {
+        email: `${name.toLowerCase()}@example.com`,
+        username: name,
+        password: 'long enough pass',
+      };
+    },
+    'POST /api/auth/login': (u) => ({ username: u.username, password: u.password }),
+    'PATCH /api/users/me': () => ({ username: uniqueName('renamed') }),
+    'PUT /api/users/me/profile': () => ({ displayName: 'Mass' }),
+    'POST /api/posts': () => ({ title: 'Mass', content: 'Assignment.' }),
+    'PATCH /api/posts/{id}': () => ({ title: 'Edited' }),
+    'POST /api/posts/{id}/comments': () => ({ body: 'A comment.' }),
+  };
+  const FORBIDDEN: Record<string, unknown> = {
+    id: 1,
+    authorId: 1,
+    userId: 1,
+    votes: 1000,
+    comments: 1000,
+    counts: { posts: 1000 },
+    createdAt: '2000-01-01T00:00:00.000Z',
+    updatedAt: '2000-01-01T00:00:00.000Z',
+    passwordHash: 'x',
+    tokenVersion: 0,
+    published_posts: 5,
+  };
+
+  it('has a body for every operation that reads one', () => {
+    const withBody = contract.operations.filter((o) => o.body).map((o) => o.name);
+    expect(withBody.sort()).toEqual(Object.keys(BODIES).sort());
+  });
+
+  it('refuses a field no client may set, with 400 naming it, and stores nothing', async () => {
+    const user = await registerUser(t);
+    const post = await t
+      .http()
+      .post('/api/posts')
+      .set(user.auth)
+      .send({ title: 'Target', content: 'Of mass assignment.' })
+      .expect(201);
+    const postId = post.body.id as number;
+    const stored = async () =>
+      (
+        await t.db.query(
+          `SELECT (SELECT count(*)::int FROM users) AS users,
+                  (SELECT to_jsonb(u) FROM users u WHERE u.id = $1) AS me,
+                  (SELECT to_jsonb(p) FROM posts p WHERE p.id = $2) AS post,
+                  (SELECT count(*)::int FROM posts WHERE author_id = $1) AS posts,
+                  (SELECT count(*)::int FROM comments WHERE author_id = $1) AS comments,
+                  (SELECT to_jsonb(pr) FROM profiles pr WHERE pr.user_id = $1) AS profile`,
+          [user.id, postId],
+        )
+      )[0] as unknown;
+    const before = await stored();
+    for (const [name, body] of Object.entries(BODIES)) {
+      const operation = contract.operations.find((o) => o.name === name);
+      if (!operation) throw new Error(`${name} is not documented`);
+      const url = operation.path.replace('{id}', String(postId));
+      for (const [field, value] of Object.entries(FORBIDDEN)) {
+        const res = await t
+          .http()
+          [operation.method](url)
+          .set(user.auth)
+          .send({ ...body(user), [field]: value });
+        const problem = expectProblem(res, 400);
+        expect([name, problem.errors]).toEqual([
+          name,
+          expect.arrayContaining([expect.objectContaining({ field })]),
+        ]);
+      }
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it('the contract check refuses a response with a field the document does not name', async () => {
+    const user = await registerUser(t);
+    const res = await t.http().get(`/api/users/${user.id}`).expect(200);
+    expect(contract.check('get', `/api/users/${user.id}`, res)).toEqual([]);
+    for (const leak of ['passwordHash', 'email', 'tokenVersion']) {
+      const leaked = { ...res, body: { ...(res.body as object), [leak]: 'x' } };
+      expect(contract.check('get', `/api/users/${user.id}`, leaked).join()).toContain(
+        'must NOT have additional properties',
+      );
+    }
+    // Nested too: the author of a post.
+    const author = { id: 1, username: 'x', displayName: null, email: 'x@example.com' };
+    expect(
+      contract
+        .check('get', '/api/posts', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: {
+            data: [
+              {
+                id: 1,
+                title: 't',
+                content: 'c',
+                published: true,
+                createdAt: '2026-01-01T00:00:00.000Z',
+                updatedAt: '2026-01-01T00:00:00.000Z',
+                author,
+                tags: [],
+                votes: 0,
+                comments: 0,
+                voted: false,
+              },
+            ],
+            meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+          },
+        })
+        .join(),
+    ).toMatch(/body\/data\/0\/author must NOT have additional properties/);
   });
 });

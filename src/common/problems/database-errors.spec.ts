@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { databaseProblem } from './database-errors.js';
 
 function queryError(driver: Record<string, unknown>): QueryFailedError {
@@ -37,6 +41,13 @@ describe('databaseProblem', () => {
     ).toBe(503);
     expect(databaseProblem(new Error('Connection terminated unexpectedly'))?.status).toBe(503);
     expect(databaseProblem(new Error('timeout exceeded when trying to connect'))?.status).toBe(503);
+    // A transaction whose connection died: TypeORM released its runner (found by the outage drill).
+    for (const released of [
+      new QueryRunnerAlreadyReleasedError(),
+      new QueryRunnerProviderAlreadyReleasedError(),
+    ]) {
+      expect(databaseProblem(released)).toMatchObject({ status: 503, retryAfter: 5 });
+    }
   });
 
   it('maps other constraint and data errors, and leaves the rest alone', () => {

@@ -1,5 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { problem, type ProblemDetails } from './problem.js';
 
 interface DriverError {
@@ -39,6 +43,15 @@ const CONNECTION_MESSAGES = [
  * that are not the database's.
  */
 export function databaseProblem(error: unknown): ProblemDetails | undefined {
+  // TypeORM releases a transaction's query runner when its connection fails
+  // (the server went away mid-transaction, which PostgreSQL rolls back); the
+  // transaction's next statement then meets one of these, not the socket error.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  ) {
+    return unavailable('The database connection was lost.');
+  }
   const driver = driverError(error);
   if (!driver) return undefined;
   const code = driver.code ?? '';
