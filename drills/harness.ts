@@ -405,6 +405,17 @@ export async function writeDrillResult(name: string, result: unknown): Promise<s
   return path;
 }
 
+/** Runs a drill and exits with its code: 0 passed, 1 failed or crashed. */
+export function runDrill(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
 export function numberFlag(argv: string[], name: string, fallback: number): number {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return fallback;

@@ -17,6 +17,7 @@ import {
   Recorder,
   client,
   numberFlag,
+  runDrill,
   openDrillDatabase,
   seeded,
   signUp,
@@ -174,10 +175,4 @@ async function main(): Promise<number> {
   return failures.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runDrill(main);

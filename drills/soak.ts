@@ -13,6 +13,7 @@ import {
   Recorder,
   client,
   numberFlag,
+  runDrill,
   openDrillDatabase,
   seeded,
   signUp,
@@ -169,10 +170,4 @@ async function compareCounts(
   return { compared, mismatches };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runDrill(main);
