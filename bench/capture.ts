@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     logger: false,
   });
-  await configureApp(app, config);
+  configureApp(app, config);
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();

@@ -30,7 +30,8 @@ export class ChildServer {
   private windowMaxKb: number | null = null;
   private peakKb: number | null = null;
   private readonly sampler: NodeJS.Timeout;
-  private readonly exited: Promise<void>;
+  /** Settles when the process has exited, with its exit code or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(
     readonly name: string,
@@ -42,7 +43,9 @@ export class ChildServer {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => this.onOutput(chunk));
     }
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     this.sampler = setInterval(() => this.sample(), 250);
     this.sampler.unref();
   }
@@ -59,9 +62,11 @@ export class ChildServer {
     healthPath: string;
     echo?: boolean;
     timeoutMs?: number;
+    /** The process's working directory: the repository root unless given. */
+    cwd?: string;
   }): Promise<ChildServer> {
     const child = spawn(process.execPath, options.args, {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -89,6 +94,11 @@ export class ChildServer {
       this.peakKb = readStatusKb(this.child.pid, 'VmHWM') ?? this.peakKb;
     }
     return { peakKb: this.peakKb, sampledMaxKb: this.sampledMaxKb };
+  }
+
+  /** Sends the process a signal; `exited` says how it ended. */
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
   }
 
   /** SIGTERM (Agora shuts down gracefully), SIGKILL after 15 s. Reads the peak RSS first. */

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,9 +8,12 @@ import { PinoNestLogger, RequestLogController, createRootLogger } from './common
 import { PROBLEM_CONTENT_TYPE, problem } from './common/problems/problem.js';
 import { addCommonProblems } from './common/problems/problem.response.js';
 import { requestIdFor } from './common/request-id.js';
+import { securityHeaders } from './common/security-headers.js';
 import type { AppConfig } from './config/app.config.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
+/** Retry-After of the 503 a request gets when it arrives while the server shuts down. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
 /** The Fastify instance behind Nest: logger, body cap, request ids, proxy trust. */
 export function createAdapter(
@@ -24,7 +26,8 @@ export function createAdapter(
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
-    return503OnClosing: true,
+    // Fastify's own closing answer is plain JSON; Agora answers those requests itself (configureApp).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: answerRoutingError,
   });
@@ -57,64 +60,52 @@ function answerRoutingError(
     );
 }
 
-/**
- * The Content-Security-Policy of every response. Swagger UI's page loads its
- * scripts and stylesheet from /docs (script-src 'self'; it has no inline
- * script), sets inline styles (style-src 'unsafe-inline'), draws icons from
- * data: URIs, and calls the API on the same origin (connect-src 'self'). The
- * API's own responses are JSON, which no policy loosens. No
- * upgrade-insecure-requests: Agora is served over plain HTTP on localhost, and
- * TLS is the proxy's business.
- */
-export const CONTENT_SECURITY_POLICY = {
-  'default-src': ["'self'"],
-  'base-uri': ["'self'"],
-  'connect-src': ["'self'"],
-  'font-src': ["'self'", 'data:'],
-  'form-action': ["'self'"],
-  'frame-ancestors': ["'none'"],
-  'img-src': ["'self'", 'data:'],
-  'object-src': ["'none'"],
-  'script-src': ["'self'"],
-  'script-src-attr': ["'none'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
-} as const;
-
 /** Everything main.ts and the e2e tests set up the same way on the app. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
-  // Security headers on every response, errors and Swagger UI included.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: Object.fromEntries(
-        Object.entries(CONTENT_SECURITY_POLICY).map(([name, values]) => [name, [...values]]),
-      ),
-    },
-    // A page framed elsewhere is refused by frame-ancestors and this alike.
-    frameguard: { action: 'deny' },
-  });
   // Bodies are JSON (and the OAuth2 form on login): plain text gets a 415, not a string to validate.
   fastify.removeContentTypeParser('text/plain');
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
-  app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     });
   }
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('X-Request-Id', request.id);
-    done();
-  });
-  // Graceful shutdown: once closing starts, in-flight responses end their keep-alive
-  // connections, so the server closes as soon as they are sent (not at the keep-alive timeout).
+  // Graceful shutdown. Once closing starts (SIGTERM, app.close()), requests that were
+  // already running finish; a request arriving later on an open keep-alive connection
+  // gets a 503 problem without reaching its route; and every response closes its
+  // connection, so the server closes as soon as the last one is sent (not at the
+  // keep-alive timeout).
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();
+  });
+  // Security headers (helmet's, computed once) on every response, errors and Swagger UI included.
+  const security = securityHeaders();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(security).header('X-Request-Id', request.id);
+    if (!closing) {
+      done();
+      return;
+    }
+    // Sending from the hook (and not calling done) answers without the route.
+    void reply
+      .code(503)
+      .headers({
+        'Content-Type': PROBLEM_CONTENT_TYPE,
+        'Retry-After': String(SHUTDOWN_RETRY_AFTER_SECONDS),
+      })
+      .send(
+        JSON.stringify({
+          ...problem(503, 'The server is shutting down; retry the request.'),
+          instance: request.url.split('?')[0].slice(0, 200),
+          requestId: String(request.id),
+          retryAfter: SHUTDOWN_RETRY_AFTER_SECONDS,
+        }),
+      );
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('Connection', 'close');

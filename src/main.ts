@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp, createAdapter } from './app.setup.js';
 import { appConfig } from './config/app.config.js';
@@ -10,13 +11,33 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     bufferLogs: true,
   });
-  await configureApp(app, config);
+  configureApp(app, config);
+  // On SIGTERM (or Ctrl+C, or the terminal closing): stop taking requests, finish those
+  // in flight, close the pool, stop embedded PostgreSQL, then exit with code 0 (by
+  // default Nest re-raises the signal, and the exit status would say "killed").
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .log.info(`Agora is listening: API ${url}/api, Swagger UI ${url}/docs`);
+  const log = app.getHttpAdapter().getInstance().log;
+  log.info(`Agora is listening: API ${url}/api, Swagger UI ${url}/docs`);
+  await suggestDemoData(app.get(DataSource), (message) => log.info(message));
+}
+
+/** A newcomer's first start has nothing to show: say how to fill it. Never fails the boot. */
+async function suggestDemoData(db: DataSource, say: (message: string) => void): Promise<void> {
+  try {
+    const [{ empty }] = await db.query<{ empty: boolean }[]>(
+      'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty',
+    );
+    if (empty) {
+      say(
+        'The database is empty: run `npm run db:seed` to add demo data ' +
+          '(then sign in as demo / agora-demo-password).',
+      );
+    }
+  } catch {
+    // Only a hint; the health check reports a database that stopped answering.
+  }
 }
 
 bootstrap().catch((error: unknown) => {

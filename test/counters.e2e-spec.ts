@@ -199,6 +199,69 @@ describe('maintained counters', () => {
     expect(await total('/api/feed', reader.auth)).toBe(6);
   });
 
+  it('applies concurrent PATCHes of one post whole and one at a time: each answers its own edit, the last applied is stored, never a mix', async () => {
+    const author = await registerUser(app());
+    const reader = await registerUser(app());
+    await app().http().post(`/api/users/${author.id}/follow`).set(reader.auth).expect(201);
+    const post = await createPost(author);
+    const suffix = author.id.toString(36);
+    const edits = Array.from({ length: 10 }, (_, i) => ({
+      title: `Edit ${i}`,
+      content: `The content of edit ${i}`,
+      tags: [`race${i}${suffix}`, `shared${suffix}`],
+      published: i % 2 === 0,
+    }));
+
+    const responses = await Promise.all(
+      edits.map((edit) => app().http().patch(`/api/posts/${post.id}`).set(author.auth).send(edit)),
+    );
+    expect(responses.map((r) => r.status)).toEqual(edits.map(() => 200));
+    type Edited = {
+      title: string;
+      content: string;
+      tags: string[];
+      published: boolean;
+      updatedAt: string;
+    };
+    const answers = responses.map((r) => r.body as Edited);
+    // Each answer is exactly its own edit, as it was applied (under the post's lock)...
+    answers.forEach((answer, i) =>
+      expect(answer).toMatchObject({ ...edits[i], tags: [...edits[i].tags].sort() }),
+    );
+    // ...they were applied one after another (distinct times), and the last applied is what is stored.
+    const times = answers.map((a) => Date.parse(a.updatedAt));
+    expect(new Set(times).size).toBe(edits.length);
+    const last = times.indexOf(Math.max(...times));
+    const stored = await app().http().get(`/api/posts/${post.id}`).set(author.auth).expect(200);
+    expect(stored.body).toEqual(answers[last]);
+    const links = await app().db.query<{ name: string }[]>(
+      'SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name',
+      [post.id],
+    );
+    expect(links.map((l) => l.name)).toEqual([...edits[last].tags].sort());
+
+    // Publishing and withdrawing it ten times over left the counters exact.
+    expect(await drift()).toEqual(exact);
+    expect(await total(`/api/users/${author.id}/posts`)).toBe(edits[last].published ? 1 : 0);
+    expect(await total('/api/feed', reader.auth)).toBe(edits[last].published ? 1 : 0);
+  });
+
+  it('answers a PATCH racing the DELETE of its post with 200 (before) or 404 (after), never a 500', async () => {
+    const author = await registerUser(app());
+    for (let round = 0; round < 5; round += 1) {
+      const post = await createPost(author);
+      const [patched, deleted] = await Promise.all([
+        app().http().patch(`/api/posts/${post.id}`).set(author.auth).send({ title: 'Last words' }),
+        app().http().delete(`/api/posts/${post.id}`).set(author.auth),
+      ]);
+      expect(deleted.status).toBe(204);
+      expect([200, 404]).toContain(patched.status);
+      if (patched.status === 404) expect(patched.type).toBe('application/problem+json');
+      expect(await stored('SELECT COUNT(*)::int AS n FROM posts WHERE id = $1', [post.id])).toBe(0);
+    }
+    expect(await drift()).toEqual(exact);
+  });
+
   it('updates every counter when a user is deleted: their posts, votes and comments on others’ posts', async () => {
     const leaver = await registerUser(app());
     const stayer = await registerUser(app());

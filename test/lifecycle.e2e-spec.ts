@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { uniqueName } from './support/api.js';
 import { createTestApp } from './support/app.js';
@@ -89,5 +90,44 @@ describe('graceful shutdown', () => {
       await client.end();
     }
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+
+  it('answers a request that arrives while it closes with a 503 problem, and closes that connection', async () => {
+    const t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const server = t.app.getHttpServer();
+    const { port } = server.address() as AddressInfo;
+
+    // A connection whose request has begun (half its headers sent) is not idle, so
+    // closing waits for it; the request itself only reaches Agora once closing began.
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /api/posts HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await sleep(200);
+    const closed = t.close();
+    for (let waited = 0; server.listening && waited < 5000; waited += 10) await sleep(10);
+    expect(server.listening).toBe(false);
+    socket.write('Accept: application/json\r\n\r\n');
+    await ended;
+    await closed;
+
+    const [head, body] = received.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 503 /);
+    expect(head).toMatch(/^content-type: application\/problem\+json/im);
+    expect(head).toMatch(/^retry-after: 5$/im);
+    expect(head).toMatch(/^connection: close$/im);
+    expect(head).toMatch(/^x-request-id: \S+$/im);
+    expect(JSON.parse(body)).toMatchObject({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The server is shutting down; retry the request.',
+      instance: '/api/posts',
+      retryAfter: 5,
+    });
   });
 });

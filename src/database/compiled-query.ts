@@ -1,4 +1,7 @@
-import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/** Where a statement runs: the pool, or a transaction's connection. */
+export type Queryable = DataSource | EntityManager;
 
 /**
  * A SELECT written with TypeORM's query builder, turned into SQL text once and
@@ -34,16 +37,16 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
     this.order = order;
   }
 
-  all(dataSource: DataSource, params: Params): Promise<Row[]> {
+  all(on: Queryable, params: Params): Promise<Row[]> {
     const values = this.order.map((name) => {
       // A missing value would bind NULL and quietly match nothing.
       if (params[name] === undefined) throw new Error(`CompiledQuery: no value for :${name}`);
       return params[name];
     });
-    return dataSource.query<Row[]>(this.sql, values);
+    return on.query<Row[]>(this.sql, values);
   }
 
-  async one(dataSource: DataSource, params: Params): Promise<Row | undefined> {
-    return (await this.all(dataSource, params))[0];
+  async one(on: Queryable, params: Params): Promise<Row | undefined> {
+    return (await this.all(on, params))[0];
   }
 }

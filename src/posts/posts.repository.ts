@@ -82,11 +82,19 @@ export class PostsRepository {
     };
   }
 
-  /** One statement: the post with its author, counts, tags and the caller's vote, if the caller may see it. */
-  findVisible(id: number, viewerId: number | undefined): Promise<PostRow | undefined> {
+  /**
+   * One statement: the post with its author, counts, tags and the caller's vote,
+   * if the caller may see it. On `manager`, inside its transaction.
+   */
+  findVisible(
+    id: number,
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<PostRow | undefined> {
+    const on = manager ?? this.dataSource;
     return viewerId === undefined
-      ? this.visible.anonymous.one(this.dataSource, { id })
-      : this.visible.signedIn.one(this.dataSource, { id, viewerId });
+      ? this.visible.anonymous.one(on, { id })
+      : this.visible.signedIn.one(on, { id, viewerId });
   }
 
   async findAccess(
@@ -223,7 +231,10 @@ export class PostsRepository {
   ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       const post = await this.findAccess(id, manager, true);
-      return fn(post, new PostWriter(manager, id));
+      return fn(
+        post,
+        new PostWriter(manager, id, (viewerId) => this.findVisible(id, viewerId, manager)),
+      );
     });
   }
 
@@ -315,12 +326,27 @@ export class PostsRepository {
   }
 }
 
-/** Writes to one post inside withLockedPost's transaction. */
+/**
+ * Writes to one post inside withLockedPost's transaction. `updated_at` is the
+ * clock when the edit applies (not the transaction's start, which may predate
+ * the lock wait), so it orders edits the way they were applied.
+ */
 export class PostWriter {
   constructor(
     private readonly manager: EntityManager,
     private readonly id: number,
+    private readonly read: (viewerId: number) => Promise<PostRow | undefined>,
   ) {}
+
+  /**
+   * The post as this transaction leaves it (still under its lock), so an edit's
+   * answer shows that edit, not one committed after it.
+   */
+  async view(viewerId: number): Promise<PostResponse> {
+    const row = await this.read(viewerId);
+    if (!row) throw new Error(`Post ${this.id} vanished under its row lock`);
+    return PostResponse.from(row);
+  }
 
   async delete(): Promise<void> {
     await this.manager
@@ -335,7 +361,7 @@ export class PostWriter {
     await this.manager
       .createQueryBuilder()
       .update(Post)
-      .set({ ...fields, updatedAt: () => 'now()' })
+      .set({ ...fields, updatedAt: () => 'clock_timestamp()' })
       .where('id = :id', { id: this.id })
       .execute();
   }
@@ -378,7 +404,9 @@ export class PostWriter {
   }
 
   private async touch(): Promise<void> {
-    await this.manager.query('UPDATE posts SET updated_at = now() WHERE id = $1', [this.id]);
+    await this.manager.query('UPDATE posts SET updated_at = clock_timestamp() WHERE id = $1', [
+      this.id,
+    ]);
   }
 }
 

@@ -55,13 +55,14 @@ export class PostsService {
     return this.view(id, authorId);
   }
 
-  async update(id: number, callerId: number, dto: UpdatePostDto): Promise<PostResponse> {
-    await this.editOwn(id, callerId, async (writer) => {
+  /** Answers the post as this edit left it, even when another edit commits right after. */
+  update(id: number, callerId: number, dto: UpdatePostDto): Promise<PostResponse> {
+    return this.editOwn(id, callerId, async (writer) => {
       const { tags, ...fields } = dto;
       if (Object.keys(fields).length > 0) await writer.update(fields);
       if (tags !== undefined) await writer.replaceTags(tags);
+      return writer.view(callerId);
     });
-    return this.view(id, callerId);
   }
 
   /** Deletes the post under its row lock; votes, comments and tag links cascade. */

@@ -26,19 +26,20 @@ export class TagsService {
   }
 
   /** Idempotent: a tag already on the post changes nothing. At most 10 tags, checked under the post's lock. */
-  async addToPost(postId: number, name: string, callerId: number): Promise<PostResponse> {
-    await this.posts.editOwn(postId, callerId, async (writer) => {
+  addToPost(postId: number, name: string, callerId: number): Promise<PostResponse> {
+    return this.posts.editOwn(postId, callerId, async (writer) => {
       const current = await writer.tagNames();
-      if (current.includes(name)) return;
-      if (current.length >= MAX_TAGS_PER_POST) {
-        throw invalidField(
-          'name',
-          `the post already has ${MAX_TAGS_PER_POST} tags, the most it may have`,
-        );
+      if (!current.includes(name)) {
+        if (current.length >= MAX_TAGS_PER_POST) {
+          throw invalidField(
+            'name',
+            `the post already has ${MAX_TAGS_PER_POST} tags, the most it may have`,
+          );
+        }
+        await writer.addTag(name);
       }
-      await writer.addTag(name);
+      return writer.view(callerId);
     });
-    return this.posts.view(postId, callerId);
   }
 
   async removeFromPost(postId: number, name: string, callerId: number): Promise<void> {

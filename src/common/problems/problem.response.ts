@@ -54,7 +54,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Request body over 100 kB.',
   415: 'A body in a media type the operation does not read (JSON, and the OAuth2 form on login).',
   429: 'Too many requests; see Retry-After.',
-  503: 'The database is unavailable; see Retry-After.',
+  503: 'The database is unavailable, or the server is shutting down; see Retry-After.',
 };
 
 /** Documents error statuses as application/problem+json. */
