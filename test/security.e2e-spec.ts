@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CONTENT_SECURITY_POLICY } from '../src/app.setup.js';
-import { createTestApp, type TestApp } from './support/app.js';
+import { CONTENT_SECURITY_POLICY } from '../src/common/security-headers.js';
+import { createTestApp, takeContractViolations, type TestApp } from './support/app.js';
 import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
 import { Contract } from './support/contract.js';
 
@@ -44,6 +44,15 @@ describe('security headers', () => {
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // helmet's whole set, not only the headers checked by value above.
+    expect(res.headers).toMatchObject({
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
   });
 
   it('lets Swagger UI load under the policy: no inline script, every script and stylesheet served by Agora', async () => {
@@ -201,6 +210,36 @@ describe('mass assignment and data exposure', () => {
       }
     }
     expect(await stored()).toEqual(before);
+  });
+
+  it('checks every response the suite receives: a leaked field fails the test that got it', async () => {
+    // An app whose responses gain a field on the way out, as a careless serializer would add it.
+    const leaky = await createTestApp({
+      beforeContractHook: (fastify) =>
+        fastify.addHook('onSend', (request, _reply, payload, done) => {
+          const leak = request.url.startsWith('/api/users/') && typeof payload === 'string';
+          done(null, leak ? payload.replace(/^\{/, '{"passwordHash":"x",') : payload);
+        }),
+    });
+    try {
+      const user = await registerUser(t);
+      await leaky.http().get(`/api/users/${user.id}`).expect(200);
+      await leaky.http().get('/api/users/2147483647').expect(404);
+      // What the guard after each test (test/support/contract-guard.ts) would have failed this one with.
+      const found = takeContractViolations();
+      expect(found).toHaveLength(2);
+      expect(found[0]).toMatch(
+        new RegExp(`^GET /api/users/${user.id} → 200: body must NOT have additional properties`),
+      );
+      expect(found[1]).toMatch(
+        /^GET \/api\/users\/2147483647 → 404: body must NOT have additional/,
+      );
+      // The same responses untampered keep the contract.
+      await t.http().get(`/api/users/${user.id}`).expect(200);
+      expect(takeContractViolations()).toEqual([]);
+    } finally {
+      await leaky.close();
+    }
   });
 
   it('the contract check refuses a response with a field the document does not name', async () => {

@@ -1,11 +1,20 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/public.decorator.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
-import { ProblemException, problem } from '../common/problems/problem.js';
-import { ApiProblems } from '../common/problems/problem.response.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, problem } from '../common/problems/problem.js';
+import { ApiProblems, ProblemResponse } from '../common/problems/problem.response.js';
 
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'] })
@@ -13,6 +22,12 @@ export class HealthResponse {
 
   @ApiProperty({ enum: ['up'] })
   database!: 'up';
+}
+
+/** The 503 problem of the health check: `database` says why (absent while Agora shuts down). */
+export class HealthProblemResponse extends ProblemResponse {
+  @ApiPropertyOptional({ enum: ['down'] })
+  database?: 'down';
 }
 
 /** How long the check waits for the database before calling it down. */
@@ -30,7 +45,15 @@ export class HealthController {
     description: 'A 503 problem with `"database": "down"` while the database does not answer.',
   })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiProblems(400, 401, 503)
+  @ApiProblems(400, 401)
+  @ApiExtraModels(HealthProblemResponse)
+  @ApiResponse({
+    status: 503,
+    description: 'The database does not answer, or Agora is shutting down; see Retry-After.',
+    content: {
+      [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(HealthProblemResponse) } },
+    },
+  })
   async check(): Promise<HealthResponse> {
     if (await this.databaseAnswers()) return { status: 'ok', database: 'up' };
     throw new ProblemException(

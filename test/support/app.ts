@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Writable } from 'node:stream';
@@ -8,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp, createAdapter } from '../../src/app.setup.js';
 import { appConfig, type AppConfig } from '../../src/config/app.config.js';
 import { QueryCounter } from '../../src/database/query-counter.js';
+import { Contract, type OpenApiDocument } from './contract.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -25,6 +27,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Receives the app's JSON log lines. */
   logStream?: Writable;
+  /** Called on the Fastify instance before the contract check's hook is added (to tamper with responses). */
+  beforeContractHook?: (fastify: FastifyInstance) => void;
 }
 
 /**
@@ -40,9 +44,20 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const app = moduleRef.createNestApplication<NestFastifyApplication>(
       createAdapter(config, options.logStream),
     );
-    await configureApp(app, config);
+    configureApp(app, config);
+    const fastify = app.getHttpAdapter().getInstance();
+    options.beforeContractHook?.(fastify);
+    // Every response the suite receives is checked against the served OpenAPI document.
+    const guard: { contract?: Contract } = {};
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (guard.contract) {
+        recordViolations(guard.contract, request.method, request.url, reply, payload);
+      }
+      done(null, payload);
+    });
     await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await fastify.ready();
+    guard.contract = await contractOf(app);
     const counter = app.get(QueryCounter);
     return {
       app,
@@ -61,4 +76,61 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       else process.env[key] = value;
     }
   }
+}
+
+/** One Contract per document (every app of a run serves the same one). */
+const contracts = new Map<string, Contract>();
+
+async function contractOf(app: NestFastifyApplication): Promise<Contract> {
+  // supertest, not Fastify's inject: light-my-request cannot load under Jest's ESM mode.
+  const served = await request(app.getHttpServer()).get('/docs-json');
+  if (served.status !== 200) throw new Error(`/docs-json answered ${served.status}`);
+  let contract = contracts.get(served.text);
+  if (!contract) {
+    contract = Contract.fromDocument(JSON.parse(served.text) as OpenApiDocument);
+    contracts.set(served.text, contract);
+  }
+  return contract;
+}
+
+declare global {
+  var __agoraContractViolations: string[] | undefined;
+}
+
+/**
+ * What `contract` finds wrong with a response, kept for test/support/contract-guard.ts,
+ * which fails the test that received it. Responses to requests outside the
+ * document (/docs, unknown paths) are not part of the contract.
+ */
+function recordViolations(
+  contract: Contract,
+  method: string,
+  url: string,
+  reply: { statusCode: number; getHeaders(): Record<string, unknown> },
+  payload: unknown,
+): void {
+  if (!contract.match(method, url)) return;
+  let body: unknown;
+  if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+    const text = payload.toString();
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  } else if (payload !== undefined && payload !== null) {
+    body = '(a stream)';
+  }
+  const headers = Object.fromEntries(
+    Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]),
+  );
+  const found = contract.check(method, url, { status: reply.statusCode, headers, body });
+  if (found.length > 0) (globalThis.__agoraContractViolations ??= []).push(...found);
+}
+
+/** The violations recorded since the last call. */
+export function takeContractViolations(): string[] {
+  const found = globalThis.__agoraContractViolations ?? [];
+  globalThis.__agoraContractViolations = [];
+  return found;
 }

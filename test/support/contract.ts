@@ -106,6 +106,10 @@ export class Contract {
     return new Contract(res.body as OpenApiDocument);
   }
 
+  static fromDocument(doc: OpenApiDocument): Contract {
+    return new Contract(doc);
+  }
+
   /** A schema with a top-level $ref replaced by the component it names. */
   resolve(schema: JsonSchema): JsonSchema {
     let current = schema;
