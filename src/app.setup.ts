@@ -1,11 +1,12 @@
 import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { PinoNestLogger, RequestLogController, createRootLogger } from './common/logging.js';
-import { PROBLEM_CONTENT_TYPE, problem } from './common/problems/problem.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS, problem } from './common/problems/problem.js';
+import { documentPathIds } from './common/parse-id.pipe.js';
 import { addCommonProblems } from './common/problems/problem.response.js';
 import { requestIdFor } from './common/request-id.js';
 import { securityHeaders } from './common/security-headers.js';
@@ -54,7 +55,7 @@ function answerRoutingError(
     .send(
       JSON.stringify({
         ...problem(400, detail),
-        instance: request.url.split('?')[0].slice(0, 200),
+        instance: request.url.split('?')[0].slice(0, PROBLEM_LIMITS.instance),
         requestId: String(request.id),
       }),
     );
@@ -101,7 +102,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       .send(
         JSON.stringify({
           ...problem(503, 'The server is shutting down; retry the request.'),
-          instance: request.url.split('?')[0].slice(0, 200),
+          instance: request.url.split('?')[0].slice(0, PROBLEM_LIMITS.instance),
           requestId: String(request.id),
           retryAfter: SHUTDOWN_RETRY_AFTER_SECONDS,
         }),
@@ -115,7 +116,27 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
 }
 
 function setupSwagger(app: NestFastifyApplication): void {
-  const document = addCommonProblems(
+  SwaggerModule.setup('docs', app, openApiDocument(app), {
+    useGlobalPrefix: false,
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+/** What the access tokens are, for the security schemes (see src/auth). */
+const JWT_PRACTICES =
+  'Access tokens follow RFC8725 (JSON Web Token Best Current Practices): signed and verified ' +
+  'with HS256 only (the algorithm is pinned: `none` and any other `alg` are refused), with ' +
+  '`exp` and `iat` required; they expire after `expiresIn` seconds (JWT_EXPIRES_IN, 1 hour by ' +
+  'default) and are revoked by a password change or the account’s deletion. There are no ' +
+  'refresh tokens: log in again.';
+
+/**
+ * The OpenAPI document of an app set up by configureApp: what /docs-json
+ * serves, and what `npm run openapi:export` writes to openapi.json.
+ */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const document = documentPathIds(
     SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
@@ -126,16 +147,24 @@ function setupSwagger(app: NestFastifyApplication): void {
         )
         .setVersion('0.1.0')
         .addOAuth2(
-          { type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } },
+          {
+            type: 'oauth2',
+            description: `The OAuth2 password flow of \`POST /api/auth/login\`, which answers a bearer JWT. ${JWT_PRACTICES}`,
+            flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } },
+          },
           'oauth2',
         )
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: `A JWT from \`POST /api/auth/login\`, sent as \`Authorization: Bearer <token>\`. ${JWT_PRACTICES}`,
+          },
+          'bearer',
+        )
         .build(),
     ),
   );
-  SwaggerModule.setup('docs', app, document, {
-    useGlobalPrefix: false,
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
+  return addCommonProblems(document);
 }

@@ -5,6 +5,8 @@ import {
   marker,
   type RegisteredUser,
   registerUser,
+  createPostAs,
+  type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -21,12 +23,8 @@ interface CommentBody {
   replies: number;
 }
 
-interface PostBody {
-  id: number;
-  title: string;
-  published: boolean;
-  comments: number;
-}
+/** A Post as the contract types it. */
+type PostBody = Schemas['PostResponse'];
 
 interface Meta {
   total: number | null;
@@ -77,18 +75,8 @@ describe('comments', () => {
     );
   }
 
-  async function createPost(
-    user: RegisteredUser,
-    body: Record<string, unknown> = {},
-  ): Promise<PostBody> {
-    const res = await t
-      .http()
-      .post('/api/posts')
-      .set(user.auth)
-      .send({ title: 'A title', content: 'Some content', ...body });
-    expect(res.status).toBe(201);
-    return res.body as PostBody;
-  }
+  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
+    createPostAs(t, user, fields);
 
   function postComment(postId: number | string, body: unknown, auth?: Auth) {
     const req = t.http().post(`/api/posts/${postId}/comments`);

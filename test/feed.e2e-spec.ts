@@ -6,6 +6,8 @@ import {
   marker,
   type RegisteredUser,
   registerUser,
+  createPostAs,
+  type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -24,15 +26,8 @@ const POST_KEYS = [
 ];
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 
-interface PostBody {
-  id: number;
-  title: string;
-  published: boolean;
-  author: { id: number; username: string; displayName: string | null };
-  tags: string[];
-  votes: number;
-  voted: boolean;
-}
+/** A Post as the contract types it. */
+type PostBody = Schemas['PostResponse'];
 
 interface Meta {
   total: number | null;
@@ -62,18 +57,8 @@ describe('feed', () => {
     await t.close();
   });
 
-  async function createPost(
-    user: RegisteredUser,
-    body: Record<string, unknown> = {},
-  ): Promise<PostBody> {
-    const res = await t
-      .http()
-      .post('/api/posts')
-      .set(user.auth)
-      .send({ title: 'A title', content: 'Some content', ...body });
-    expect(res.status).toBe(201);
-    return res.body as PostBody;
-  }
+  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
+    createPostAs(t, user, fields);
 
   async function follow(follower: RegisteredUser, followee: RegisteredUser): Promise<void> {
     await t.http().post(`/api/users/${followee.id}/follow`).set(follower.auth).expect(201);

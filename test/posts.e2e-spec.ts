@@ -8,6 +8,8 @@ import {
   type RegisteredUser,
   registerUser,
   uniqueName,
+  createPostAs,
+  type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -27,19 +29,8 @@ const POST_KEYS = [
 ];
 const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 
-interface PostBody {
-  id: number;
-  title: string;
-  content: string;
-  published: boolean;
-  createdAt: string;
-  updatedAt: string;
-  author: { id: number; username: string; displayName: string | null };
-  tags: string[];
-  votes: number;
-  comments: number;
-  voted: boolean;
-}
+/** A Post as the contract types it. */
+type PostBody = Schemas['PostResponse'];
 
 interface Meta {
   total: number | null;
@@ -116,18 +107,8 @@ describe('posts', () => {
     return rows.map((r) => r.name);
   }
 
-  async function createPost(
-    user: RegisteredUser,
-    body: Record<string, unknown> = {},
-  ): Promise<PostBody> {
-    const res = await t
-      .http()
-      .post('/api/posts')
-      .set(user.auth)
-      .send({ title: 'A title', content: 'Some content', ...body });
-    expect(res.status).toBe(201);
-    return res.body as PostBody;
-  }
+  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
+    createPostAs(t, user, fields);
 
   async function vote(user: RegisteredUser, postId: number): Promise<void> {
     const res = await t.http().post(`/api/posts/${postId}/votes`).set(user.auth);
@@ -1127,6 +1108,34 @@ describe('posts', () => {
         expect(await walkOffset(path, { search: m, sort }, 2)).toEqual(expected);
         expect(await walkCursor(path, { search: m, sort }, 2)).toEqual(expected);
       }
+    });
+
+    it('accepts the cursor it issues after the longest title (200 control characters, 6 bytes each in JSON)', async () => {
+      const author = await registerUser(t);
+      const titles = ['\u0001'.repeat(200), `${'\u0001'.repeat(199)}b`, 'zz'];
+      for (const title of titles) await createPost(author, { title });
+      const seen: string[] = [];
+      const cursors: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await t
+          .http()
+          .get('/api/posts')
+          .query({
+            author: author.username,
+            sort: 'title',
+            limit: 1,
+            ...(cursor ? { cursor } : {}),
+          })
+          .expect(200);
+        const page = res.body as { data: { title: string }[]; meta: { nextCursor: string | null } };
+        seen.push(...page.data.map((p) => p.title));
+        cursor = page.meta.nextCursor ?? undefined;
+        if (cursor) cursors.push(cursor);
+      } while (cursor && seen.length < 5);
+      expect(seen).toEqual(titles);
+      // Longer than the 1,024 characters `cursor` used to be capped at, which refused it.
+      expect(Math.max(...cursors.map((c) => c.length))).toBeGreaterThan(1024);
     });
 
     it('answers an empty last page past the end', async () => {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
+import {
+  expectProblem,
+  registerUser,
+  uniqueName,
+  type RegisteredUser,
+  createPostAs,
+  type Schemas,
+} from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { ownDatabase } from './support/own-database.js';
 
@@ -25,10 +32,8 @@ const EMPTY = {
   mostVotedPost: null,
 };
 
-interface PostBody {
-  id: number;
-  title: string;
-}
+/** A Post as the contract types it. */
+type PostBody = Schemas['PostResponse'];
 
 interface SchemaObject {
   properties: Record<
@@ -87,18 +92,8 @@ describe('GET /api/stats', () => {
     return rows[0].n;
   }
 
-  async function createPost(
-    user: RegisteredUser,
-    body: Record<string, unknown> = {},
-  ): Promise<PostBody> {
-    const res = await app()
-      .http()
-      .post('/api/posts')
-      .set(user.auth)
-      .send({ title: 'A title', content: 'Some content', ...body });
-    expect(res.status).toBe(201);
-    return res.body as PostBody;
-  }
+  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
+    createPostAs(app(), user, fields);
 
   async function unpublish(user: RegisteredUser, post: PostBody): Promise<void> {
     await app()

@@ -58,6 +58,12 @@ describe('LoginLimiter', () => {
     expect(retryAfter(() => limiter.begin('id:8', '10.0.0.1', 1000))).toBeGreaterThan(0);
   });
 
+  it('never asks to wait longer than the window, even after the clock went back', () => {
+    const limiter = new LoginLimiter(config);
+    for (let i = 0; i < 3; i++) limiter.begin('id:1', '10.0.0.1', 1_000_000);
+    expect(retryAfter(() => limiter.begin('id:1', '10.0.0.1', 1_000_000 - 3_600_000))).toBe(60);
+  });
+
   it('forgets an abandoned attempt for both keys', () => {
     const limiter = new LoginLimiter(config);
     for (let i = 0; i < 2; i++) limiter.begin('id:1', '10.0.0.1', 1000);

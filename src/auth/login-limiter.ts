@@ -63,7 +63,9 @@ export class LoginLimiter {
     const recent = this.recent(key, now);
     if (recent.length < limit) return 0;
     const oldestThatMatters = recent[recent.length - limit];
-    return Math.max(1, Math.ceil((oldestThatMatters + this.windowMs - now) / 1000));
+    const seconds = Math.ceil((oldestThatMatters + this.windowMs - now) / 1000);
+    // Never past the window (even if the clock went back since that failure).
+    return Math.min(this.config.loginWindowSeconds, Math.max(1, seconds));
   }
 
   private recent(key: string, now: number): number[] {

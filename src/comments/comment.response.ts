@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { COUNT_SCHEMA, ID_SCHEMA, TIMESTAMP_SCHEMA } from '../common/api-schema.js';
 import { UserSummaryResponse } from '../users/user-summary.response.js';
 
 export interface CommentRow {
@@ -13,26 +14,26 @@ export interface CommentRow {
 }
 
 export class CommentResponse {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ ...ID_SCHEMA, example: 1 })
   id!: number;
 
   @ApiProperty({ minLength: 1, maxLength: 5000, example: 'A fine engine.' })
   body!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(TIMESTAMP_SCHEMA)
   createdAt!: string;
 
   @ApiProperty({ type: UserSummaryResponse })
   author!: UserSummaryResponse;
 
   @ApiProperty({
-    type: 'integer',
+    ...ID_SCHEMA,
     nullable: true,
     description: 'The comment this one answers; null at top level.',
   })
   parentId!: number | null;
 
-  @ApiProperty({ type: 'integer', description: 'Direct replies.', example: 2 })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Direct replies.', example: 2 })
   replies!: number;
 
   static from(row: CommentRow): CommentResponse {

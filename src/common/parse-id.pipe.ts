@@ -1,7 +1,7 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ID_SCHEMA, INT4_MAX } from './api-schema.js';
 import { invalidField } from './problems/problem.js';
-
-const INT4_MAX = 2_147_483_647;
 
 /**
  * Path ids are positive int4 written in plain decimal: `0x10`, `1e3`, `007`,
@@ -16,4 +16,21 @@ export class ParseIdPipe implements PipeTransform<string, number> {
     }
     return Number(value);
   }
+}
+
+/**
+ * Documents every `{id}` path parameter as what ParseIdPipe, which reads them
+ * all, accepts (Nest infers only the handler's `number`).
+ */
+export function documentPathIds(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      for (const parameter of item[method]?.parameters ?? []) {
+        if ('in' in parameter && parameter.in === 'path' && parameter.name === 'id') {
+          parameter.schema = { ...ID_SCHEMA };
+        }
+      }
+    }
+  }
+  return document;
 }

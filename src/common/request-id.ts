@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Echo a client's X-Request-Id when it is sane; otherwise make one. */
 export function requestIdFor(request: IncomingMessage): string {

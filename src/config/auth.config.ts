@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
-import { validateEnv } from './env.validation.js';
+import { parseDurationSeconds, validateEnv } from './env.validation.js';
 
 let generatedSecret: string | undefined;
 
@@ -14,13 +14,6 @@ function developmentSecret(): string {
     );
   }
   return generatedSecret;
-}
-
-export function parseDurationSeconds(value: string): number {
-  const match = /^(\d+)([smhd]?)$/.exec(value);
-  if (!match) throw new Error(`Invalid duration: ${value}`);
-  const factor = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2]] ?? 1;
-  return Number(match[1]) * factor;
 }
 
 export const authConfig = registerAs('auth', () => {

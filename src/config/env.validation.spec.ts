@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDurationSeconds } from './auth.config.js';
-import { validateEnv } from './env.validation.js';
+import { parseDurationSeconds, validateEnv } from './env.validation.js';
 
 describe('validateEnv', () => {
   it('applies defaults to an empty environment outside production', () => {
@@ -69,6 +68,13 @@ describe('validateEnv', () => {
     expect(parseDurationSeconds('15m')).toBe(900);
     expect(parseDurationSeconds('1h')).toBe(3600);
     expect(parseDurationSeconds('7d')).toBe(604_800);
+  });
+
+  it('keeps JWT_EXPIRES_IN between 1 second and the largest int32 of seconds', () => {
+    expect(() => validateEnv({ JWT_EXPIRES_IN: '0' })).toThrow(/JWT_EXPIRES_IN: must be 1 to/);
+    expect(() => validateEnv({ JWT_EXPIRES_IN: '24856d' })).toThrow(/JWT_EXPIRES_IN/);
+    expect(validateEnv({ JWT_EXPIRES_IN: '2147483647' }).JWT_EXPIRES_IN).toBe('2147483647');
+    expect(validateEnv({ JWT_EXPIRES_IN: '24855d' }).JWT_EXPIRES_IN).toBe('24855d');
   });
 });
 

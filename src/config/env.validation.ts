@@ -10,6 +10,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 
@@ -22,6 +23,33 @@ const IntSetting = (min: number, max: number): PropertyDecorator =>
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** `900`, `15m`, `1h`, `7d`: a duration in seconds. */
+export function parseDurationSeconds(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value);
+  if (!match) throw new Error(`Invalid duration: ${value}`);
+  const factor = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2]] ?? 1;
+  return Number(match[1]) * factor;
+}
+
+/** Longest access-token lifetime: `expiresIn` is an int32 number of seconds. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 2_147_483_647;
+
+/** A well-formed duration (the format is @Matches' to check) of 1 s to MAX_TOKEN_LIFETIME_SECONDS. */
+const IsTokenLifetime = (): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'isTokenLifetime',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !/^\d+[smhd]?$/.test(value)) return true;
+          const seconds = parseDurationSeconds(value);
+          return seconds >= 1 && seconds <= MAX_TOKEN_LIFETIME_SECONDS;
+        },
+      },
+    },
+    { message: `must be 1 to ${MAX_TOKEN_LIFETIME_SECONDS} seconds long` },
+  );
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,6 +98,7 @@ export class EnvironmentVariables {
   @Matches(/^\d+[smhd]?$/, {
     message: 'must be a number of seconds or a duration like 15m, 1h, 7d',
   })
+  @IsTokenLifetime()
   JWT_EXPIRES_IN = '1h';
 
   @IsString()

@@ -1,4 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  COUNT_SCHEMA,
+  ID_SCHEMA,
+  TAG_NAME_SCHEMA,
+  TIMESTAMP_SCHEMA,
+} from '../common/api-schema.js';
+import { MAX_TAGS_PER_POST } from '../tags/tag-name.js';
 import { UserSummaryResponse } from '../users/user-summary.response.js';
 
 /** A post row as the read model selects it: the post, its author, its counts and tags. */
@@ -19,7 +26,7 @@ export interface PostRow {
 }
 
 export class PostResponse {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ ...ID_SCHEMA, example: 1 })
   id!: number;
 
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
@@ -31,23 +38,29 @@ export class PostResponse {
   @ApiProperty({ description: 'A draft (false) is visible only to its author.' })
   published!: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(TIMESTAMP_SCHEMA)
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(TIMESTAMP_SCHEMA)
   updatedAt!: string;
 
   @ApiProperty({ type: UserSummaryResponse })
   author!: UserSummaryResponse;
 
-  @ApiProperty({ type: [String], description: 'Tag names, sorted.', example: ['engines', 'math'] })
+  @ApiProperty({
+    type: 'array',
+    items: TAG_NAME_SCHEMA,
+    maxItems: MAX_TAGS_PER_POST,
+    description: 'Tag names, sorted.',
+    example: ['engines', 'math'],
+  })
   tags!: string[];
 
-  @ApiProperty({ type: 'integer', description: 'Number of votes.', example: 3 })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Number of votes.', example: 3 })
   votes!: number;
 
   @ApiProperty({
-    type: 'integer',
+    ...COUNT_SCHEMA,
     description: 'Number of comments, replies included.',
     example: 0,
   })

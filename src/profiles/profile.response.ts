@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TIMESTAMP_SCHEMA } from '../common/api-schema.js';
 
 /** Profile columns as a row carries them (from the profiles table or a join). */
 export interface ProfileRow {
@@ -28,7 +29,7 @@ export class ProfileResponse {
   @ApiProperty({ type: 'string', nullable: true, maxLength: 100, example: 'London' })
   location!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(TIMESTAMP_SCHEMA)
   updatedAt!: string;
 
   static from(row: ProfileRow): ProfileResponse {

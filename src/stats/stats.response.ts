@@ -1,50 +1,51 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { COUNT_SCHEMA, ID_SCHEMA, TAG_NAME_SCHEMA, USERNAME_SCHEMA } from '../common/api-schema.js';
 
 export class MostUsedTag {
-  @ApiProperty({ example: 'math' })
+  @ApiProperty(TAG_NAME_SCHEMA)
   name!: string;
 
-  @ApiProperty({ type: 'integer', example: 12 })
+  @ApiProperty({ ...COUNT_SCHEMA, example: 12 })
   posts!: number;
 }
 
 export class MostProlificAuthor {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ ...ID_SCHEMA, example: 1 })
   id!: number;
 
-  @ApiProperty({ example: 'ada_l' })
+  @ApiProperty(USERNAME_SCHEMA)
   username!: string;
 
-  @ApiProperty({ type: 'integer', example: 7 })
+  @ApiProperty({ ...COUNT_SCHEMA, example: 7 })
   posts!: number;
 }
 
 export class MostVotedPost {
-  @ApiProperty({ type: 'integer', example: 3 })
+  @ApiProperty({ ...ID_SCHEMA, example: 3 })
   id!: number;
 
-  @ApiProperty({ example: 'On the Analytical Engine' })
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
   title!: string;
 
-  @ApiProperty({ type: 'integer', example: 42 })
+  @ApiProperty({ ...COUNT_SCHEMA, example: 42 })
   votes!: number;
 }
 
 /** Totals and leaders over published posts (users: every account). */
 export class StatsResponse {
-  @ApiProperty({ type: 'integer', description: 'Registered users.' })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Registered users.' })
   users!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Published posts.' })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Published posts.' })
   posts!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Votes on published posts.' })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Votes on published posts.' })
   votes!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Tags carried by at least one published post.' })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Tags carried by at least one published post.' })
   tags!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Comments (replies included) on published posts.' })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Comments (replies included) on published posts.' })
   comments!: number;
 
   @ApiProperty({

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { COUNT_SCHEMA, TAG_NAME_SCHEMA } from '../common/api-schema.js';
 
 export class TagResponse {
-  @ApiProperty({ pattern: '^[a-z0-9-]{1,30}$', example: 'math' })
+  @ApiProperty(TAG_NAME_SCHEMA)
   name!: string;
 
-  @ApiProperty({ type: 'integer', description: 'Published posts carrying the tag.', example: 12 })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Published posts carrying the tag.', example: 12 })
   posts!: number;
 
   static from(row: { name: string; posts: number }): TagResponse {

@@ -21,8 +21,8 @@ import { TagsService } from './tags.service.js';
 const NAME_PARAM = {
   name: 'name',
   description: 'A tag name: 1–30 of a-z, 0-9 and - (trimmed and lowercased).',
-  example: 'math',
-};
+  schema: { type: 'string', minLength: 1, maxLength: 30, example: 'math' },
+} as const;
 
 @ApiTags('tags')
 @Controller()

@@ -1,16 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ID_SCHEMA, USERNAME_SCHEMA } from '../common/api-schema.js';
 
 /** The short view of a user, as an author or a voter. */
 export class UserSummaryResponse {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ ...ID_SCHEMA, example: 1 })
   id!: number;
 
-  @ApiProperty({ example: 'ada_l' })
+  @ApiProperty(USERNAME_SCHEMA)
   username!: string;
 
   @ApiProperty({
     type: 'string',
     nullable: true,
+    maxLength: 60,
     description: 'From the profile; null without one.',
     example: 'Ada Lovelace',
   })

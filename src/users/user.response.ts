@@ -1,4 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  COUNT_SCHEMA,
+  ID_SCHEMA,
+  TIMESTAMP_SCHEMA,
+  USERNAME_SCHEMA,
+} from '../common/api-schema.js';
 import { ProfileResponse, type ProfileRow } from '../profiles/profile.response.js';
 
 /** A user row with its profile joined (profile columns null when it has none). */
@@ -37,25 +43,25 @@ export function profileFrom(row: UserRow): ProfileResponse | null {
 }
 
 export class UserCounts {
-  @ApiProperty({ type: 'integer', description: 'Published posts.', example: 12 })
+  @ApiProperty({ ...COUNT_SCHEMA, description: 'Published posts.', example: 12 })
   posts!: number;
 
-  @ApiProperty({ type: 'integer', example: 40 })
+  @ApiProperty({ ...COUNT_SCHEMA, example: 40 })
   followers!: number;
 
-  @ApiProperty({ type: 'integer', example: 3 })
+  @ApiProperty({ ...COUNT_SCHEMA, example: 3 })
   following!: number;
 }
 
 /** What every view of a user shows. */
 abstract class UserFields {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ ...ID_SCHEMA, example: 1 })
   id!: number;
 
-  @ApiProperty({ example: 'ada_l' })
+  @ApiProperty(USERNAME_SCHEMA)
   username!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(TIMESTAMP_SCHEMA)
   createdAt!: string;
 
   @ApiProperty({ type: ProfileResponse, nullable: true })
@@ -88,7 +94,7 @@ export class UserResponse extends UserFields {
 
 /** The caller's own account: the only view that shows an email. */
 export class MeResponse extends UserFields {
-  @ApiProperty({ format: 'email', example: 'ada@example.com' })
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.com' })
   email!: string;
 
   static from(row: MeRow): MeResponse {

@@ -1,6 +1,14 @@
 import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import type { components } from '../../client/agora-api.js';
 import type { TestApp } from './app.js';
+
+/**
+ * The API's schemas as `npm run client:generate` types them from openapi.json
+ * (test/openapi.e2e-spec.ts keeps both equal to what Agora serves): a helper
+ * below that sends or reads a field the contract no longer has stops compiling.
+ */
+export type Schemas = components['schemas'];
 
 let sequence = 0;
 
@@ -25,7 +33,7 @@ export async function registerUser(
   overrides: Partial<{ email: string; username: string; password: string }> = {},
 ): Promise<RegisteredUser> {
   const username = overrides.username ?? uniqueName();
-  const body = {
+  const body: Schemas['CreateUserDto'] = {
     email: overrides.email ?? `${username.toLowerCase()}@example.com`,
     username,
     password: overrides.password ?? 'correct horse battery',
@@ -33,7 +41,7 @@ export async function registerUser(
   const created = await t.http().post('/api/users').send(body).expect(201);
   const token = await login(t, username, body.password);
   return {
-    id: created.body.id as number,
+    id: (created.body as Schemas['UserResponse']).id,
     email: body.email,
     username,
     password: body.password,
@@ -43,8 +51,23 @@ export async function registerUser(
 }
 
 export async function login(t: TestApp, username: string, password: string): Promise<string> {
-  const res = await t.http().post('/api/auth/login').send({ username, password }).expect(200);
-  return res.body.accessToken as string;
+  const body: Schemas['LoginDto'] = { username, password };
+  const res = await t.http().post('/api/auth/login').send(body).expect(200);
+  return (res.body as Schemas['TokenResponse']).accessToken;
+}
+
+/** Creates a post as `user` (title and content filled in unless given): 201, the Post it answers. */
+export async function createPostAs(
+  t: TestApp,
+  user: { auth: { Authorization: string } },
+  fields: Partial<Schemas['CreatePostDto']> = {},
+): Promise<Schemas['PostResponse']> {
+  const body: Schemas['CreatePostDto'] = { title: 'A title', content: 'Some content', ...fields };
+  const res = await t.http().post('/api/posts').set(user.auth).send(body);
+  if (res.status !== 201) {
+    throw new Error(`POST /api/posts answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body as Schemas['PostResponse'];
 }
 
 /** Asserts an RFC 9457 problem response and returns its body. */

@@ -25,19 +25,19 @@ export class LoginDto {
   @IsIn(['password'], { message: 'must be password' })
   grant_type?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.' })
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.', maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.' })
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.' })
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored.', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,18 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ID_SCHEMA, INT4_MAX } from '../../common/api-schema.js';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
 import { ToInt } from '../../common/paging/transforms.js';
 
 export class CommentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
-    type: 'integer',
+    ...ID_SCHEMA,
     description: 'List the replies of this comment; default: top level.',
   })
   @IsOptional()
   @ToInt()
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(INT4_MAX)
   parentId?: number;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { ID_SCHEMA, INT4_MAX } from '../../common/api-schema.js';
 import { Trim } from '../../common/paging/transforms.js';
 import { IsOmittable } from '../../common/validation.js';
 
@@ -10,10 +11,10 @@ export class CreateCommentDto {
   @Length(1, 5000, { message: 'must be 1 to 5000 characters long' })
   body!: string;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Answer this comment (of the same post).' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Answer this comment (of the same post).' })
   @IsOmittable()
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(INT4_MAX)
   parentId?: number;
 }

@@ -15,6 +15,12 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** Deep offsets cost a scan of every skipped row: past this, page with `cursor`. */
 export const MAX_OFFSET = 10_000;
+/**
+ * Longest cursor, issued or accepted. A cursor carries the last row's sort
+ * values: with a title of 200 characters that JSON escapes to 6 bytes each
+ * (and every other sort field), one stays under 2,000 characters.
+ */
+export const MAX_CURSOR_LENGTH = 4096;
 
 /** `limit` plus either `offset` or `cursor`: every list endpoint takes these. */
 export class PageQueryDto {
@@ -24,6 +30,7 @@ export class PageQueryDto {
     maximum: MAX_LIMIT,
     default: DEFAULT_LIMIT,
     type: 'integer',
+    format: 'int32',
   })
   @IsOptional()
   @ToInt()
@@ -38,6 +45,7 @@ export class PageQueryDto {
     maximum: MAX_OFFSET,
     default: 0,
     type: 'integer',
+    format: 'int32',
   })
   @IsOptional()
   @ToInt()
@@ -49,11 +57,11 @@ export class PageQueryDto {
   @ApiPropertyOptional({
     description:
       'The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for.',
-    maxLength: 1024,
+    maxLength: MAX_CURSOR_LENGTH,
   })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  @MaxLength(MAX_CURSOR_LENGTH)
   @NotWith('offset')
   cursor?: string;
 }

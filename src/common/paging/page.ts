@@ -1,20 +1,25 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { COUNT_SCHEMA } from '../api-schema.js';
+import { MAX_CURSOR_LENGTH, MAX_LIMIT, MAX_OFFSET } from './page-query.dto.js';
 
 export class PageMeta {
   @ApiProperty({
-    type: 'integer',
+    ...COUNT_SCHEMA,
     nullable: true,
     description: 'All matches (offset paging); null with cursor paging.',
     example: 123,
   })
   total!: number | null;
 
-  @ApiProperty({ type: 'integer', example: 20 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_LIMIT, example: 20 })
   limit!: number;
 
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: MAX_OFFSET,
     nullable: true,
     description: 'null with cursor paging.',
     example: 0,
@@ -24,6 +29,7 @@ export class PageMeta {
   @ApiProperty({
     type: 'string',
     nullable: true,
+    maxLength: MAX_CURSOR_LENGTH,
     description: 'Pass as `cursor` for the next page; null on the last page.',
   })
   nextCursor!: string | null;
@@ -45,7 +51,7 @@ export function ApiPageResponse(item: Type<unknown>, description = 'A page of re
         type: 'object',
         required: ['data', 'meta'],
         properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          data: { type: 'array', maxItems: MAX_LIMIT, items: { $ref: getSchemaPath(item) } },
           meta: { $ref: getSchemaPath(PageMeta) },
         },
       },

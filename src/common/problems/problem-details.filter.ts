@@ -7,7 +7,13 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseProblem } from './database-errors.js';
-import { PROBLEM_CONTENT_TYPE, ProblemException, problem, type ProblemDetails } from './problem.js';
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  problem,
+  withinLimits,
+  type ProblemDetails,
+} from './problem.js';
 
 /** Friendlier words for the framework's own request errors (their codes are stable). */
 const FASTIFY_DETAILS: Record<string, string> = {
@@ -45,7 +51,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     void reply
       .status(body.status)
       .headers({ ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE })
-      .send(body);
+      .send(withinLimits(body));
   }
 
   private toProblem(exception: unknown): { body: ProblemDetails; headers: Record<string, string> } {

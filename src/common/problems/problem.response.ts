@@ -8,40 +8,60 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { SANE_ID } from '../request-id.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS } from './problem.js';
 
 export class FieldErrorResponse {
-  @ApiProperty({ example: 'email' })
+  @ApiProperty({ maxLength: PROBLEM_LIMITS.field, example: 'email' })
   field!: string;
 
-  @ApiProperty({ example: 'must be a valid email address' })
+  @ApiProperty({ maxLength: PROBLEM_LIMITS.message, example: 'must be a valid email address' })
   message!: string;
 }
 
 /** RFC 9457 problem details, as every error is sent. */
 export class ProblemResponse {
-  @ApiProperty({ example: 'about:blank' })
+  @ApiProperty({ maxLength: 200, example: 'about:blank' })
   type!: string;
 
-  @ApiProperty({ example: 'Bad Request' })
+  @ApiProperty({ maxLength: 100, example: 'Bad Request' })
   title!: string;
 
-  @ApiProperty({ type: 'integer', example: 400 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 400 })
   status!: number;
 
-  @ApiProperty({ example: 'The request is invalid.' })
+  @ApiProperty({ maxLength: PROBLEM_LIMITS.detail, example: 'The request is invalid.' })
   detail!: string;
 
-  @ApiPropertyOptional({ example: '/api/users' })
+  @ApiPropertyOptional({
+    maxLength: PROBLEM_LIMITS.instance,
+    description: `The request's path (its first ${PROBLEM_LIMITS.instance} characters).`,
+    example: '/api/users',
+  })
   instance?: string;
 
-  @ApiPropertyOptional({ description: 'Quote it when reporting a problem.' })
+  @ApiPropertyOptional({
+    maxLength: 128,
+    pattern: SANE_ID.source,
+    description: 'Quote it when reporting a problem (the `X-Request-Id` of the response).',
+  })
   requestId?: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorResponse], description: 'One entry per invalid field.' })
+  @ApiPropertyOptional({
+    type: [FieldErrorResponse],
+    maxItems: PROBLEM_LIMITS.errors,
+    description: `One entry per invalid field (the first ${PROBLEM_LIMITS.errors}).`,
+  })
   errors?: FieldErrorResponse[];
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Seconds to wait (429 and 503).' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    // LOGIN_WINDOW_SECONDS is at most a day, and the login limiter never asks for longer.
+    maximum: 86_400,
+    description: 'Seconds to wait (429 and 503).',
+  })
   retryAfter?: number;
 }
 
@@ -82,13 +102,56 @@ export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
     description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? String(status),
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
   });
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method];
       if (!operation) continue;
       const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
       for (const status of statuses) operation.responses[status] ??= problem(status);
+      addProblemExamples(path, operation.responses);
     }
   }
   return document;
+}
+
+/** Example details per status, in Agora's words where the status has one cause. */
+const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
+  400: {
+    detail: 'The request is invalid.',
+    errors: [{ field: 'title', message: 'must be 1 to 200 characters long' }],
+  },
+  401: { detail: 'A valid bearer token is required.' },
+  403: { detail: 'Only the author may change this post.' },
+  404: { detail: 'Nothing with id 42 exists here.' },
+  409: { detail: 'That username is taken.' },
+  413: { detail: 'The request body is larger than the 100 kB limit.' },
+  415: { detail: 'This content type is not supported; send application/json.' },
+  429: { detail: 'Too many failed logins; try again later.', retryAfter: 60 },
+  503: { detail: 'The database is unavailable. Try again shortly.', retryAfter: 5 },
+};
+
+/**
+ * An example for each problem response of an operation, with its own status
+ * and title (Swagger UI would otherwise show the schema's 400 example under
+ * every status).
+ */
+function addProblemExamples(
+  path: string,
+  responses: NonNullable<OpenAPIObject['paths'][string]['get']>['responses'],
+): void {
+  for (const [code, response] of Object.entries(responses)) {
+    if (!response || '$ref' in response) continue;
+    const media = response.content?.[PROBLEM_CONTENT_TYPE];
+    if (!media || media.example !== undefined) continue;
+    const status = Number(code);
+    media.example = {
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail: STATUS_CODES[status] ?? 'Error',
+      ...EXAMPLE_DETAILS[status],
+      instance: path.replace(/\{[^}]+\}/g, '42'),
+      requestId: '3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19',
+    };
+  }
 }

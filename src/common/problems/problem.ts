@@ -20,6 +20,35 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * Bounds of a problem's text and lists, as the OpenAPI document states them.
+ * Agora's own words stay well within them; they cap what a problem echoes of
+ * the request (its path, the names of unknown fields), whatever was sent.
+ */
+export const PROBLEM_LIMITS = {
+  detail: 1000,
+  instance: 200,
+  /** `errors` entries: the first ones are kept. */
+  errors: 100,
+  field: 200,
+  message: 500,
+} as const;
+
+/** The problem with `detail`, `instance` and `errors` cut to PROBLEM_LIMITS. */
+export function withinLimits(body: ProblemDetails): ProblemDetails {
+  const bounded: ProblemDetails = { ...body, detail: body.detail.slice(0, PROBLEM_LIMITS.detail) };
+  if (body.instance !== undefined) {
+    bounded.instance = body.instance.slice(0, PROBLEM_LIMITS.instance);
+  }
+  if (body.errors !== undefined) {
+    bounded.errors = body.errors.slice(0, PROBLEM_LIMITS.errors).map((error) => ({
+      field: error.field.slice(0, PROBLEM_LIMITS.field),
+      message: error.message.slice(0, PROBLEM_LIMITS.message),
+    }));
+  }
+  return bounded;
+}
+
 export function problem(
   status: number,
   detail: string,

@@ -23,7 +23,8 @@ export class CreatePostDto {
   published?: boolean;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 30 },
     maxItems: MAX_TAGS_PER_POST,
     example: ['engines', 'math'],
     description:

@@ -29,8 +29,10 @@ export class AuthorPostsQueryDto extends PageQueryDto {
   search?: string;
 
   @ApiPropertyOptional({
-    type: [String],
-    description: 'A tag name; repeat it to require all of them.',
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 30 },
+    description:
+      'A tag name (1–30 of a-z, 0-9 and -, trimmed and lowercased); repeat it to require all of them.',
     maxItems: MAX_TAGS_PER_POST,
   })
   @IsOptional()
@@ -48,6 +50,7 @@ export class AuthorPostsQueryDto extends PageQueryDto {
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(POST_SORT).join(', ')}.`,
     default: POST_SORT.default,
     example: '-votes',
+    maxLength: 200,
   })
   @IsOptional()
   @IsString()
@@ -59,6 +62,7 @@ export class PostsQueryDto extends AuthorPostsQueryDto {
   @ApiPropertyOptional({
     description:
       'A user id or a username (digits are read as an id). With your own, your drafts are listed too.',
+    maxLength: 30,
     example: 'ada_l',
   })
   @IsOptional()

@@ -24,6 +24,7 @@ export class TagsQueryDto extends PageQueryDto {
     description: `Comma-separated; \`-\` for descending; the name breaks ties. One or more of: ${sortValues(TAG_SORT).join(', ')}.`,
     default: TAG_SORT.default,
     example: '-posts',
+    maxLength: 100,
   })
   @IsOptional()
   @IsString()

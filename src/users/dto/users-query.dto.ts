@@ -20,6 +20,7 @@ export class UsersQueryDto extends PageQueryDto {
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(USER_SORT).join(', ')}.`,
     default: USER_SORT.default,
     example: '-createdAt',
+    maxLength: 200,
   })
   @IsOptional()
   @IsString()
