@@ -1178,7 +1178,7 @@ export interface operations {
                 /** @description Case-insensitive substring of the username (matched literally). */
                 search?: string;
                 /** @description Comma-separated; `-` for descending; the id breaks ties. One or more of: username, -username, createdAt, -createdAt, followers, -followers. */
-                sort?: string;
+                sort?: ("username" | "-username" | "createdAt" | "-createdAt" | "followers" | "-followers")[];
             };
             header?: never;
             path?: never;
@@ -2251,7 +2251,7 @@ export interface operations {
                 /** @description A tag name (1–30 of a-z, 0-9 and -, trimmed and lowercased); repeat it to require all of them. */
                 tag?: string[];
                 /** @description Comma-separated; `-` for descending; the id breaks ties. One or more of: createdAt, -createdAt, votes, -votes, title, -title, comments, -comments. */
-                sort?: string;
+                sort?: ("createdAt" | "-createdAt" | "votes" | "-votes" | "title" | "-title" | "comments" | "-comments")[];
                 /** @description A user id or a username (digits are read as an id). With your own, your drafts are listed too. */
                 author?: string;
             };
@@ -2474,7 +2474,7 @@ export interface operations {
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
                 /** @description Newest first by default (also when blank); the id breaks ties. */
-                sort?: "-createdAt" | "createdAt";
+                sort?: ("-createdAt" | "createdAt")[];
             };
             header?: never;
             path?: never;
@@ -3003,7 +3003,7 @@ export interface operations {
                 /** @description A tag name (1–30 of a-z, 0-9 and -, trimmed and lowercased); repeat it to require all of them. */
                 tag?: string[];
                 /** @description Comma-separated; `-` for descending; the id breaks ties. One or more of: createdAt, -createdAt, votes, -votes, title, -title, comments, -comments. */
-                sort?: string;
+                sort?: ("createdAt" | "-createdAt" | "votes" | "-votes" | "title" | "-title" | "comments" | "-comments")[];
             };
             header?: never;
             path: {
@@ -3539,7 +3539,7 @@ export interface operations {
                 /** @description A prefix of the tag name (case-insensitive). */
                 search?: string;
                 /** @description Comma-separated; `-` for descending; the name breaks ties. One or more of: posts, -posts, name, -name. */
-                sort?: string;
+                sort?: ("posts" | "-posts" | "name" | "-name")[];
             };
             header?: never;
             path?: never;
@@ -4599,7 +4599,7 @@ export interface operations {
                 /** @description List the replies of this comment; default: top level. */
                 parentId?: number;
                 /** @description Oldest first by default; the id breaks ties. */
-                sort?: "createdAt" | "-createdAt";
+                sort?: ("createdAt" | "-createdAt")[];
             };
             header?: never;
             path: {

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { PinoNestLogger, RequestLogController, createRootLogger } from './common/logging.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS, problem } from './common/problems/problem.js';
 import { documentPathIds } from './common/parse-id.pipe.js';
+import { documentSortParameters } from './common/paging/sort.js';
 import { addCommonProblems } from './common/problems/problem.response.js';
 import { requestIdFor } from './common/request-id.js';
 import { securityHeaders } from './common/security-headers.js';
@@ -166,5 +167,5 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         .build(),
     ),
   );
-  return addCommonProblems(document);
+  return addCommonProblems(documentSortParameters(document));
 }

@@ -3,6 +3,10 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sortValues } from '../src/common/paging/sort.js';
+import { POST_SORT } from '../src/posts/posts.repository.js';
+import { TAG_SORT } from '../src/tags/tags.repository.js';
+import { USER_SORT } from '../src/users/users.repository.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { ROOT } from './support/build.js';
 
@@ -46,5 +50,32 @@ describe('the OpenAPI document as committed', () => {
       { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 },
     );
     expect(stdout).toBe(await readFile(join(ROOT, 'client/agora-api.d.ts'), 'utf8'));
+  });
+
+  it('states each sort as a comma-separated list of exactly the values its list accepts', async () => {
+    const doc = JSON.parse(served) as {
+      paths: Record<string, { get: { parameters: Record<string, unknown>[] } }>;
+    };
+    const sortOf = (path: string) => doc.paths[path].get.parameters.find((p) => p.name === 'sort');
+    for (const [path, spec] of [
+      ['/api/posts', POST_SORT],
+      ['/api/users/{id}/posts', POST_SORT],
+      ['/api/users', USER_SORT],
+      ['/api/tags', TAG_SORT],
+    ] as const) {
+      expect(sortOf(path)).toMatchObject({
+        in: 'query',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: { type: 'string', enum: sortValues(spec) },
+          maxItems: Object.keys(spec.fields).length,
+          default: spec.default.split(','),
+        },
+      });
+    }
+    // What the list accepts in that form: several of the values, comma-separated.
+    await t.http().get('/api/posts').query({ sort: '-votes,title' }).expect(200);
   });
 });

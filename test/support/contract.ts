@@ -36,6 +36,8 @@ export interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;
+  /** `false` with `style: form`: an array sent as one comma-separated value. */
+  explode?: boolean;
   schema?: JsonSchema;
 }
 

@@ -258,10 +258,13 @@ function queryValue(contract: Contract, param: Parameter, pools: FuzzPools): Arb
     if (s.type === 'boolean') return fc.constantFrom('true', 'false');
     return valid(contract, s, pools).map(String);
   };
+  const items = fc.array(one(contract.resolve(schema.items ?? {})), { minLength: 1, maxLength: 4 });
   const good =
-    schema.type === 'array'
-      ? fc.array(one(contract.resolve(schema.items ?? {})), { minLength: 1, maxLength: 4 })
-      : one(schema).map((v) => [v]);
+    schema.type !== 'array'
+      ? one(schema).map((v) => [v])
+      : param.explode === false
+        ? items.map((values) => [values.join(',')])
+        : items;
   return fc.oneof(
     { weight: 12, arbitrary: good },
     { weight: 1, arbitrary: fc.constantFrom(...ODD_IDS, ...ODD_STRINGS).map((v) => [v]) },

@@ -48,6 +48,8 @@ export class AuthorPostsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(POST_SORT).join(', ')}.`,
+    // documentSortParameters turns this into a comma-separated array of these values.
+    enum: sortValues(POST_SORT),
     default: POST_SORT.default,
     example: '-votes',
     maxLength: 200,

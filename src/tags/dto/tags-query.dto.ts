@@ -22,6 +22,8 @@ export class TagsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description: `Comma-separated; \`-\` for descending; the name breaks ties. One or more of: ${sortValues(TAG_SORT).join(', ')}.`,
+    // documentSortParameters turns this into a comma-separated array of these values.
+    enum: sortValues(TAG_SORT),
     default: TAG_SORT.default,
     example: '-posts',
     maxLength: 100,

@@ -18,6 +18,8 @@ export class UsersQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(USER_SORT).join(', ')}.`,
+    // documentSortParameters turns this into a comma-separated array of these values.
+    enum: sortValues(USER_SORT),
     default: USER_SORT.default,
     example: '-createdAt',
     maxLength: 200,
