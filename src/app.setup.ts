@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { PinoNestLogger, RequestLogController, createRootLogger } from './common/logging.js';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS, problem } from './common/problems/problem.js';
+import { problem, sendProblem } from './common/problems/problem.js';
 import { documentPathIds } from './common/parse-id.pipe.js';
 import { documentSortParameters } from './common/paging/sort.js';
 import { addCommonProblems } from './common/problems/problem.response.js';
@@ -50,16 +50,7 @@ function answerRoutingError(
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? 'A path parameter is too long.'
       : 'The path is not valid percent-encoding.';
-  void reply
-    .code(400)
-    .headers({ 'Content-Type': PROBLEM_CONTENT_TYPE, 'X-Request-Id': String(request.id) })
-    .send(
-      JSON.stringify({
-        ...problem(400, detail),
-        instance: request.url.split('?')[0].slice(0, PROBLEM_LIMITS.instance),
-        requestId: String(request.id),
-      }),
-    );
+  sendProblem(request, reply, problem(400, detail));
 }
 
 /** Everything main.ts and the e2e tests set up the same way on the app. */
@@ -94,20 +85,13 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       return;
     }
     // Sending from the hook (and not calling done) answers without the route.
-    void reply
-      .code(503)
-      .headers({
-        'Content-Type': PROBLEM_CONTENT_TYPE,
-        'Retry-After': String(SHUTDOWN_RETRY_AFTER_SECONDS),
-      })
-      .send(
-        JSON.stringify({
-          ...problem(503, 'The server is shutting down; retry the request.'),
-          instance: request.url.split('?')[0].slice(0, PROBLEM_LIMITS.instance),
-          requestId: String(request.id),
-          retryAfter: SHUTDOWN_RETRY_AFTER_SECONDS,
-        }),
-      );
+    sendProblem(
+      request,
+      reply,
+      problem(503, 'The server is shutting down; retry the request.', {
+        retryAfter: SHUTDOWN_RETRY_AFTER_SECONDS,
+      }),
+    );
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('Connection', 'close');

@@ -1,6 +1,7 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ID_SCHEMA, INT4_MAX } from './api-schema.js';
+import { operationsOf } from './openapi-operations.js';
 import { invalidField } from './problems/problem.js';
 
 /**
@@ -23,12 +24,10 @@ export class ParseIdPipe implements PipeTransform<string, number> {
  * all, accepts (Nest infers only the handler's `number`).
  */
 export function documentPathIds(document: OpenAPIObject): OpenAPIObject {
-  for (const item of Object.values(document.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-      for (const parameter of item[method]?.parameters ?? []) {
-        if ('in' in parameter && parameter.in === 'path' && parameter.name === 'id') {
-          parameter.schema = { ...ID_SCHEMA };
-        }
+  for (const { operation } of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) {
+      if ('in' in parameter && parameter.in === 'path' && parameter.name === 'id') {
+        parameter.schema = { ...ID_SCHEMA };
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { operationsOf } from '../openapi-operations.js';
 import { invalidField } from '../problems/problem.js';
 
 /** The SQL type of a sort expression, for casting cursor values back. */
@@ -34,24 +35,22 @@ export function sortValues(spec: SortSpec): string[] {
  * Each field may appear once, so at most half the values.
  */
 export function documentSortParameters(document: OpenAPIObject): OpenAPIObject {
-  for (const item of Object.values(document.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-      for (const parameter of item[method]?.parameters ?? []) {
-        if (!('in' in parameter) || parameter.in !== 'query' || parameter.name !== 'sort') continue;
-        const schema = parameter.schema;
-        if (!schema || '$ref' in schema || !Array.isArray(schema.enum)) continue;
-        const values = schema.enum.map(String);
-        parameter.style = 'form';
-        parameter.explode = false;
-        parameter.schema = {
-          type: 'array',
-          items: { type: 'string', enum: values },
-          minItems: 1,
-          maxItems: values.length / 2,
-          default: String(schema.default).split(','),
-          example: String(schema.example ?? schema.default).split(','),
-        };
-      }
+  for (const { operation } of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) {
+      if (!('in' in parameter) || parameter.in !== 'query' || parameter.name !== 'sort') continue;
+      const schema = parameter.schema;
+      if (!schema || '$ref' in schema || !Array.isArray(schema.enum)) continue;
+      const values = schema.enum.map(String);
+      parameter.style = 'form';
+      parameter.explode = false;
+      parameter.schema = {
+        type: 'array',
+        items: { type: 'string', enum: values },
+        minItems: 1,
+        maxItems: values.length / 2,
+        default: String(schema.default).split(','),
+        example: String(schema.example ?? schema.default).split(','),
+      };
     }
   }
   return document;

@@ -7,13 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseProblem } from './database-errors.js';
-import {
-  PROBLEM_CONTENT_TYPE,
-  ProblemException,
-  problem,
-  withinLimits,
-  type ProblemDetails,
-} from './problem.js';
+import { ProblemException, problem, sendProblem, type ProblemDetails } from './problem.js';
 
 /** Friendlier words for the framework's own request errors (their codes are stable). */
 const FASTIFY_DETAILS: Record<string, string> = {
@@ -34,8 +28,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { body, headers } = this.toProblem(exception);
-    body.instance = request.url.split('?')[0];
-    body.requestId = String(request.id);
     const unavailable = body.status === 503;
     if (body.status >= 500 && !unavailable) {
       request.log.error({ err: exception }, 'Unhandled error');
@@ -45,13 +37,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.status === 401 && !headers['WWW-Authenticate']) {
       headers['WWW-Authenticate'] = 'Bearer';
     }
-    if (typeof body.retryAfter === 'number') {
-      headers['Retry-After'] = String(body.retryAfter);
-    }
-    void reply
-      .status(body.status)
-      .headers({ ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE })
-      .send(withinLimits(body));
+    sendProblem(request, reply, body, headers);
   }
 
   private toProblem(exception: unknown): { body: ProblemDetails; headers: Record<string, string> } {

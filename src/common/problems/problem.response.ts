@@ -8,6 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
+import { type OpenApiOperation, operationsOf } from '../openapi-operations.js';
 import { SANE_ID } from '../request-id.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS } from './problem.js';
 
@@ -102,14 +103,10 @@ export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
     description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? String(status),
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
   });
-  for (const [path, item] of Object.entries(document.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-      const operation = item[method];
-      if (!operation) continue;
-      const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
-      for (const status of statuses) operation.responses[status] ??= problem(status);
-      addProblemExamples(path, operation.responses);
-    }
+  for (const { path, method, operation } of operationsOf(document)) {
+    const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
+    for (const status of statuses) operation.responses[status] ??= problem(status);
+    addProblemExamples(path, operation.responses);
   }
   return document;
 }
@@ -135,10 +132,7 @@ const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
  * and title (Swagger UI would otherwise show the schema's 400 example under
  * every status).
  */
-function addProblemExamples(
-  path: string,
-  responses: NonNullable<OpenAPIObject['paths'][string]['get']>['responses'],
-): void {
+function addProblemExamples(path: string, responses: OpenApiOperation['responses']): void {
   for (const [code, response] of Object.entries(responses)) {
     if (!response || '$ref' in response) continue;
     const media = response.content?.[PROBLEM_CONTENT_TYPE];

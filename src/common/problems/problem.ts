@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 
 export interface FieldError {
@@ -47,6 +48,36 @@ export function withinLimits(body: ProblemDetails): ProblemDetails {
     }));
   }
   return bounded;
+}
+
+/**
+ * Answers `request` with `body`: its path and request id added, cut to
+ * PROBLEM_LIMITS, `Retry-After` from `retryAfter`. The exception filter and
+ * the answers Fastify gives before Nest (routing errors, shutdown) all send
+ * problems through here.
+ */
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: ProblemDetails,
+  headers: Record<string, string> = {},
+): void {
+  const sent = withinLimits({
+    ...body,
+    instance: request.url.split('?')[0],
+    requestId: String(request.id),
+  });
+  const retry =
+    typeof sent.retryAfter === 'number' ? { 'Retry-After': String(sent.retryAfter) } : {};
+  void reply
+    .status(sent.status)
+    .headers({
+      ...headers,
+      ...retry,
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'X-Request-Id': String(request.id),
+    })
+    .send(sent);
 }
 
 export function problem(
