@@ -997,6 +997,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database does not answer, or Agora is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -1086,6 +1122,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -1138,6 +1192,24 @@ export interface operations {
                      *       "detail": "Too many failed logins; try again later.",
                      *       "retryAfter": 60,
                      *       "instance": "/api/auth/login",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -1242,6 +1314,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -1310,6 +1418,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A bearer token was sent but is invalid, expired or revoked (a token is optional here). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/api/users",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Conflicts with existing data. */
             409: {
                 headers: {
@@ -1361,6 +1506,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -1450,6 +1613,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -1532,6 +1731,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -1564,6 +1781,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -1676,6 +1911,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Conflicts with existing data. */
             409: {
                 headers: {
@@ -1727,6 +1980,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -1837,6 +2108,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -1934,6 +2241,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -1966,6 +2291,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2073,6 +2416,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -2105,6 +2466,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2215,6 +2594,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -2317,6 +2732,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -2404,6 +2855,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -2436,6 +2905,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2532,6 +3019,42 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "A valid bearer token is required.",
                      *       "instance": "/api/feed",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2636,6 +3159,42 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Nothing with id 42 exists here.",
                      *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2764,6 +3323,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -2796,6 +3373,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -2929,6 +3524,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -2961,6 +3574,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3088,6 +3719,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -3203,6 +3870,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -3307,6 +4010,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Conflicts with existing data. */
             409: {
                 headers: {
@@ -3358,6 +4079,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3467,6 +4206,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -3499,6 +4256,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3597,6 +4372,42 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "A valid bearer token is required.",
                      *       "instance": "/api/tags",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3702,6 +4513,42 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Nothing with id 42 exists here.",
                      *       "instance": "/api/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3833,6 +4680,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -3865,6 +4730,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -3995,6 +4878,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -4027,6 +4928,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -4137,6 +5056,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Conflicts with existing data. */
             409: {
                 headers: {
@@ -4188,6 +5125,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -4297,6 +5252,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -4329,6 +5302,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -4450,6 +5441,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -4559,6 +5586,42 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Nothing with id 42 exists here.",
                      *       "instance": "/api/users/42/following",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -4684,6 +5747,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
             503: {
                 headers: {
@@ -4792,6 +5891,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -4824,6 +5941,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/posts/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -4952,6 +6087,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Request body over 100 kB. */
             413: {
                 headers: {
@@ -4984,6 +6137,24 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
                      *       "instance": "/api/comments/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */
@@ -5067,6 +6238,42 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "A valid bearer token is required.",
                      *       "instance": "/api/stats",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
                      */

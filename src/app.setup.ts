@@ -5,12 +5,15 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { PinoNestLogger, RequestLogController, createRootLogger } from './common/logging.js';
-import { problem, sendProblem } from './common/problems/problem.js';
+import { ValidationProblemException, problem, sendProblem } from './common/problems/problem.js';
 import { documentPathIds } from './common/parse-id.pipe.js';
 import { documentSortParameters } from './common/paging/sort.js';
 import { addCommonProblems } from './common/problems/problem.response.js';
 import { requestIdFor } from './common/request-id.js';
 import { securityHeaders } from './common/security-headers.js';
+import { useBodyParsers } from './http/body-parsers.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { illFormedFields, parseQueryString } from './http/request-text.js';
 import type { AppConfig } from './config/app.config.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -22,8 +25,9 @@ export function createAdapter(
   config: AppConfig,
   logDestination?: DestinationStream,
 ): FastifyAdapter {
+  const logger = createRootLogger(config, logDestination);
   return new FastifyAdapter({
-    loggerInstance: createRootLogger(config, logDestination),
+    loggerInstance: logger,
     logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
@@ -32,6 +36,8 @@ export function createAdapter(
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: answerRoutingError,
+    routerOptions: { querystringParser: parseQueryString },
+    clientErrorHandler: clientErrorHandler(logger, securityHeaders()),
   });
 }
 
@@ -59,6 +65,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   app.useLogger(new PinoNestLogger(fastify.log));
   // Bodies are JSON (and the OAuth2 form on login): plain text gets a 415, not a string to validate.
   fastify.removeContentTypeParser('text/plain');
+  useBodyParsers(app, BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   if (config.corsOrigins.length > 0) {
     app.enableCors({
@@ -92,6 +99,20 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
         retryAfter: SHUTDOWN_RETRY_AFTER_SECONDS,
       }),
     );
+  });
+  // Text that is not well-formed Unicode, or holds a NUL, is refused before any
+  // guard, pipe or handler sees it, wherever it arrived (request-text.ts).
+  fastify.addHook('preValidation', (request, reply, done) => {
+    const errors = [
+      ...illFormedFields(request.params),
+      ...illFormedFields(request.query),
+      ...(request.body === undefined ? [] : illFormedFields(request.body)),
+    ];
+    if (errors.length === 0) {
+      done();
+      return;
+    }
+    sendProblem(request, reply, new ValidationProblemException(errors).problem);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('Connection', 'close');

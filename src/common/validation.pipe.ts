@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { ValidationProblemException, type FieldError } from './problems/problem.js';
+import { ValidationProblemException } from './problems/problem.js';
 import { validationExceptionFactory } from './problems/validation-errors.js';
 
 /**
@@ -7,8 +7,9 @@ import { validationExceptionFactory } from './problems/validation-errors.js';
  * Agora's `errors` shape. Also:
  * - path parameters are left as text for their own pipes (ParseIdPipe): the
  *   stock pipe would first turn `0x10` into 16 and `1e3` into 1000;
- * - a body must be a JSON object;
- * - text may not contain NUL, which PostgreSQL cannot store or compare.
+ * - a body must be a JSON object.
+ * Text that is not well-formed Unicode or holds a NUL never gets here: see
+ * src/http/request-text.ts.
  */
 export class AppValidationPipe extends ValidationPipe {
   constructor() {
@@ -26,10 +27,6 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && metadata.metatype && !isPlainObject(value)) {
       throw new ValidationProblemException([{ field: 'body', message: 'must be a JSON object' }]);
     }
-    if (metadata.type === 'body' || metadata.type === 'query') {
-      const nul = fieldsWithNul(value, '');
-      if (nul.length > 0) throw new ValidationProblemException(nul);
-    }
     return super.transform(value, metadata);
   }
 
@@ -40,17 +37,4 @@ export class AppValidationPipe extends ValidationPipe {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fieldsWithNul(value: unknown, path: string): FieldError[] {
-  if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? [{ field: path || 'body', message: 'must not contain NUL characters' }]
-      : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => fieldsWithNul(v, `${path}[${i}]`));
-  if (isPlainObject(value)) {
-    return Object.entries(value).flatMap(([k, v]) => fieldsWithNul(v, path ? `${path}.${k}` : k));
-  }
-  return [];
 }

@@ -27,7 +27,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toProblem(exception);
+    const { body, headers } = request.raw.readableAborted
+      ? // The client broke off its own body (the connection is gone): not the database's fault.
+        { body: problem(400, 'The request body was cut off.'), headers: {} }
+      : this.toProblem(exception);
     const unavailable = body.status === 503;
     if (body.status >= 500 && !unavailable) {
       request.log.error({ err: exception }, 'Unhandled error');

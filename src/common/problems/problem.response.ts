@@ -71,9 +71,11 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid, expired or revoked bearer token.',
   403: 'Not allowed for the caller.',
   404: 'Not found.',
+  408: 'The request line and headers did not arrive in time (answered before routing; the connection closes).',
   409: 'Conflicts with existing data.',
   413: 'Request body over 100 kB.',
   415: 'A body in a media type the operation does not read (JSON, and the OAuth2 form on login).',
+  431: 'The request line and headers exceed 16 KiB (answered before routing; the connection closes).',
   429: 'Too many requests; see Retry-After.',
   503: 'The database is unavailable, or the server is shutting down; see Retry-After.',
 };
@@ -94,22 +96,34 @@ export function ApiProblems(...statuses: number[]) {
 
 /**
  * The errors any operation can answer, whatever its handler does: 400 for an
- * unknown or malformed query parameter, 503 while the database is down, and on
- * the methods that carry a body 413 (over 100 kB) and 415 (not JSON). Added to
- * every operation of the document that does not list them already.
+ * unknown or malformed query parameter (or a request that is not well-formed
+ * HTTP), 401 for a bearer token that is sent but invalid (also where a token is
+ * optional), 408 and 431 from the HTTP parser, 503 while the database is down,
+ * and on the methods that carry a body 413 (over 100 kB) and 415 (not JSON).
+ * Added to every operation of the document that does not list them already.
  */
 export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
-  const problem = (status: number) => ({
-    description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? String(status),
+  const problem = (status: number, description = DESCRIPTIONS[status]) => ({
+    description: description ?? STATUS_CODES[status] ?? String(status),
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
   });
+
   for (const { path, method, operation } of operationsOf(document)) {
     const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
-    for (const status of statuses) operation.responses[status] ??= problem(status);
+    for (const status of [...statuses, 401, 408, 431]) {
+      // Operations open to anyone list no 401 of their own: a token is optional there.
+      operation.responses[status] ??= problem(status, status === 401 ? PUBLIC_401 : undefined);
+    }
     addProblemExamples(path, operation.responses);
   }
   return document;
 }
+
+const PUBLIC_401 =
+  'A bearer token was sent but is invalid, expired or revoked (a token is optional here).';
+
+/** Statuses the HTTP parser answers before routing: their problems carry no `instance`. */
+const BEFORE_ROUTING = new Set([408, 431]);
 
 /** Example details per status, in Agora's words where the status has one cause. */
 const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
@@ -123,6 +137,8 @@ const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
   409: { detail: 'That username is taken.' },
   413: { detail: 'The request body is larger than the 100 kB limit.' },
   415: { detail: 'This content type is not supported; send application/json.' },
+  408: { detail: 'The request did not arrive in time.' },
+  431: { detail: 'The request line and headers are larger than the 16 KiB limit.' },
   429: { detail: 'Too many failed logins; try again later.', retryAfter: 60 },
   503: { detail: 'The database is unavailable. Try again shortly.', retryAfter: 5 },
 };
@@ -144,7 +160,7 @@ function addProblemExamples(path: string, responses: OpenApiOperation['responses
       status,
       detail: STATUS_CODES[status] ?? 'Error',
       ...EXAMPLE_DETAILS[status],
-      instance: path.replace(/\{[^}]+\}/g, '42'),
+      ...(BEFORE_ROUTING.has(status) ? {} : { instance: path.replace(/\{[^}]+\}/g, '42') }),
       requestId: '3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19',
     };
   }
