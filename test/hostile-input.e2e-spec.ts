@@ -171,7 +171,7 @@ describe('hostile input', () => {
         t,
         Buffer.concat([
           Buffer.from(
-            'POST /api/posts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            'POST /api/posts HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n' +
               `Authorization: ${user.auth.Authorization}\r\nContent-Length: ${body.length}\r\n\r\n`,
           ),
           body,

@@ -32,6 +32,12 @@ export const CONTENT_SECURITY_POLICY = {
  * every request; in the bench that cost S5 about a tenth of its throughput.)
  */
 export function securityHeaders(): Readonly<Record<string, string>> {
+  return (computed ??= computeSecurityHeaders());
+}
+
+let computed: Readonly<Record<string, string>> | undefined;
+
+function computeSecurityHeaders(): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: number | string | readonly string[]) {

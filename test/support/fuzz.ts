@@ -12,9 +12,58 @@ export interface FuzzRequest {
   url: string;
   operation: string;
   signedIn: boolean;
-  /** A JSON value to send, or raw text with its content type. */
-  body?: { json: unknown } | { raw: string; type: string };
+  /** A JSON value to send, raw text or raw bytes with their content type. */
+  body?: { json: unknown } | { raw: string; type: string } | { bytes: Buffer; type: string };
+  /** Extra request headers (an oversized one). */
+  headers?: Record<string, string>;
+  /** Which class of hostile input the request carries, if any (the spec counts them). */
+  hostile?: HostileClass;
 }
+
+/**
+ * The classes of hostile input an attacker's fuzzer found 500s or non-problem
+ * answers with (issue 14); each must be sent in every run.
+ */
+export const HOSTILE_CLASSES = [
+  'deep-json',
+  'lone-surrogate-json',
+  'invalid-utf8-body',
+  'ill-formed-query',
+  'ill-formed-path',
+  'body-near-limit',
+  'oversized-url',
+  'oversized-header',
+] as const;
+export type HostileClass = (typeof HOSTILE_CLASSES)[number];
+
+/** Bytes that are not UTF-8: a stray continuation byte, an overlong '/', an encoded surrogate, 0xFF. */
+const INVALID_UTF8 = [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80]];
+
+/** The same, percent-encoded as a query or path would carry them. */
+const ILL_FORMED_ESCAPES = INVALID_UTF8.map((bytes) =>
+  bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+).concat(['%00', 'a%00b']);
+
+/** A string with a lone UTF-16 surrogate somewhere (JSON.stringify writes it as a \\uXXXX escape). */
+const loneSurrogate: Arbitrary<string> = fc
+  .tuple(
+    fc.string({ maxLength: 10 }),
+    fc.integer({ min: 0xd800, max: 0xdfff }),
+    fc.string({ maxLength: 10 }),
+  )
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
+
+/** JSON text of arrays and objects nested `depth` deep: around the 32-level limit, or far past it. */
+const deepJson: Arbitrary<string> = fc
+  .tuple(
+    fc.oneof(fc.integer({ min: 28, max: 40 }), fc.integer({ min: 100, max: 5000 })),
+    fc.boolean(),
+  )
+  .map(([depth, objects]) =>
+    objects
+      ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+      : `${'['.repeat(depth)}${']'.repeat(depth)}`,
+  );
 
 /** Values the generators may pick as ids: real rows, and edges. */
 export interface FuzzPools {
@@ -162,6 +211,7 @@ function validString(s: JsonSchema, pools: FuzzPools): Arbitrary<string> {
 
 /** Any JSON value, with a bias to the ones that break parsers and validators. */
 const hostile: Arbitrary<unknown> = fc.oneof(
+  { weight: 1, arbitrary: loneSurrogate },
   { weight: 3, arbitrary: fc.constantFrom(...ODD_VALUES) },
   { weight: 2, arbitrary: fc.constantFrom(...ODD_STRINGS) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
@@ -169,16 +219,66 @@ const hostile: Arbitrary<unknown> = fc.oneof(
 );
 
 /** A body: mostly a valid one, else one broken in one way. */
-function body(
-  contract: Contract,
-  schema: JsonSchema,
-  pools: FuzzPools,
-): Arbitrary<FuzzRequest['body']> {
+type FuzzBody = NonNullable<FuzzRequest['body']> & { hostile?: HostileClass };
+
+function body(contract: Contract, schema: JsonSchema, pools: FuzzPools): Arbitrary<FuzzBody> {
   const good = valid(contract, schema, pools) as Arbitrary<Record<string, unknown>>;
   const s = contract.resolve(schema);
   const names = Object.keys(s.properties ?? {});
   const json = (a: Arbitrary<unknown>) => a.map((value) => ({ json: value }));
-  const arbitraries: { weight: number; arbitrary: Arbitrary<FuzzRequest['body']> }[] = [
+  const field = fc.constantFrom(...(names.length ? names : ['x']));
+  /** `value` as JSON text with one field's value replaced by raw JSON text. */
+  const withRawField = (value: Record<string, unknown>, name: string, rawValue: string) => {
+    const marker = '\u0001fuzz\u0001';
+    return JSON.stringify({ ...value, [name]: marker }).replace(JSON.stringify(marker), rawValue);
+  };
+  const arbitraries: { weight: number; arbitrary: Arbitrary<FuzzBody> }[] = [
+    {
+      // A field nested past (or just within) the depth limit.
+      weight: 1,
+      arbitrary: fc.tuple(good, field, deepJson).map(([value, name, deep]) => ({
+        raw: withRawField(value, name, deep),
+        type: 'application/json',
+        hostile: 'deep-json' as const,
+      })),
+    },
+    {
+      // A string field holding a lone surrogate.
+      weight: 1,
+      arbitrary: fc.tuple(good, field, loneSurrogate).map(([value, name, text]) => ({
+        json: { ...value, [name]: text },
+        hostile: 'lone-surrogate-json' as const,
+      })),
+    },
+    {
+      // Bytes that are not UTF-8 inside a string field.
+      weight: 1,
+      arbitrary: fc
+        .tuple(good, field, fc.constantFrom(...INVALID_UTF8))
+        .map(([value, name, bytes]) => {
+          const [before, after] = withRawField(value, name, '"\u0002"').split('\u0002');
+          return {
+            bytes: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]),
+            type: 'application/json',
+            hostile: 'invalid-utf8-body' as const,
+          };
+        }),
+    },
+    {
+      // A body within a few bytes of the 100 kB limit, either side.
+      weight: 1,
+      arbitrary: fc
+        .tuple(good, field, fc.integer({ min: -64, max: 64 }))
+        .map(([value, name, delta]) => {
+          const frame = withRawField(value, name, '""');
+          const padding = Math.max(0, 100 * 1024 + delta - Buffer.byteLength(frame));
+          return {
+            raw: withRawField(value, name, JSON.stringify('x'.repeat(padding))),
+            type: 'application/json',
+            hostile: 'body-near-limit' as const,
+          };
+        }),
+    },
     { weight: 8, arbitrary: json(good) },
     {
       // One field replaced by a hostile value.
@@ -315,11 +415,69 @@ export function requestFor(
         { weight: 9, arbitrary: fc.constant(undefined) },
         { weight: 1, arbitrary: fc.constant({ json: { unexpected: true } }) },
       );
-  return fc.tuple(path, query, requestBody, fc.boolean()).map(([p, q, b, signedIn]) => ({
-    method: operation.method,
-    url: `${p}${q}`,
-    operation: operation.name,
-    signedIn,
-    body: b ?? undefined,
-  }));
+  return fc
+    .tuple(path, query, requestBody, fc.boolean(), transport(operation, params))
+    .map(([p, q, b, signedIn, mutate]) => {
+      const { hostile, ...sent } = (b ?? {}) as Partial<FuzzBody>;
+      const request: FuzzRequest = {
+        method: operation.method,
+        url: `${p}${q}`,
+        operation: operation.name,
+        signedIn,
+        body: b === undefined ? undefined : (sent as FuzzRequest['body']),
+        hostile,
+      };
+      return mutate ? mutate(request) : request;
+    });
+}
+
+/** At times, a change to the request line or headers that the HTTP layer must refuse well. */
+function transport(
+  operation: ContractOperation,
+  params: Parameter[],
+): Arbitrary<((request: FuzzRequest) => FuzzRequest) | undefined> {
+  const names = params.length > 0 ? params.map((p) => p.name) : ['x'];
+  const oversized = fc.integer({ min: 16 * 1024, max: 20 * 1024 });
+  const appendQuery = (url: string, pair: string) =>
+    `${url}${url.includes('?') ? '&' : '?'}${pair}`;
+  const mutations: Arbitrary<(request: FuzzRequest) => FuzzRequest>[] = [
+    fc
+      .tuple(fc.constantFrom(...names), fc.constantFrom(...ILL_FORMED_ESCAPES))
+      .map(([name, escape]) => (request) => ({
+        ...request,
+        url: appendQuery(request.url, `${name}=${escape}`),
+        hostile: 'ill-formed-query',
+      })),
+    oversized.map((length) => (request) => ({
+      ...request,
+      url: appendQuery(request.url, `pad=${'a'.repeat(length)}`),
+      hostile: 'oversized-url',
+    })),
+    oversized.map((length) => (request) => ({
+      ...request,
+      headers: { 'X-Fuzz-Padding': 'h'.repeat(length) },
+      hostile: 'oversized-header',
+    })),
+  ];
+  if (operation.pathParams.length > 0) {
+    mutations.push(
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: operation.pathParams.length - 1 }),
+          fc.constantFrom(...ILL_FORMED_ESCAPES),
+        )
+        .map(([index, escape]) => (request) => {
+          let i = 0;
+          const [, query = ''] = request.url.split(/(?=\?)/);
+          const path = operation.path.replace(/\{\w+\}/g, () =>
+            i++ === index ? `a${escape}` : '1',
+          );
+          return { ...request, url: `${path}${query}`, hostile: 'ill-formed-path' };
+        }),
+    );
+  }
+  return fc.oneof(
+    { weight: 40, arbitrary: fc.constant(undefined) },
+    ...mutations.map((arbitrary) => ({ weight: 1, arbitrary })),
+  );
 }
