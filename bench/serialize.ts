@@ -9,7 +9,8 @@ import 'reflect-metadata';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { PostResponse, type PostRow } from '../src/posts/post.response.js';
+import { PostResponse } from '../src/posts/post.response.js';
+import type { PostRow } from '../src/posts/post.row.js';
 import { median, round } from './load.js';
 
 export interface SerializeResult {

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sortValues } from '../src/common/paging/sort.js';
-import { POST_SORT } from '../src/posts/posts.repository.js';
-import { TAG_SORT } from '../src/tags/tags.repository.js';
-import { USER_SORT } from '../src/users/users.repository.js';
+import { POST_SORT } from '../src/posts/post-sort.js';
+import { TAG_SORT } from '../src/tags/tag-sort.js';
+import { USER_SORT } from '../src/users/user-sort.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { ROOT } from './support/build.js';
 

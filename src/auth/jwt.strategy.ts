@@ -4,6 +4,7 @@ import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import type { AuthUser } from '../common/auth/current-user.decorator.js';
+import { parseId } from '../common/ids.js';
 import { UsersService } from '../users/users.service.js';
 import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
 
@@ -32,17 +33,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: AccessTokenClaims): Promise<AuthUser> {
-    if (
-      typeof claims.exp !== 'number' ||
-      typeof claims.sub !== 'string' ||
-      !/^[1-9]\d{0,9}$/.test(claims.sub) ||
-      // Ids are int4: a larger sub would make PostgreSQL refuse the lookup (a 400, not a 401).
-      Number(claims.sub) > 2_147_483_647 ||
-      typeof claims.ver !== 'number'
-    ) {
+    // Ids are int4: a larger sub would make PostgreSQL refuse the lookup (a 400, not a 401).
+    const id = typeof claims.sub === 'string' ? parseId(claims.sub) : undefined;
+    if (typeof claims.exp !== 'number' || id === undefined || typeof claims.ver !== 'number') {
       throw new UnauthorizedException('The access token is invalid.');
     }
-    const id = Number(claims.sub);
     const current = await this.users.tokenVersion(id);
     if (current === undefined || current !== claims.ver) {
       throw new UnauthorizedException('The access token has been revoked.');

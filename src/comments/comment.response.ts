@@ -1,17 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { COUNT_SCHEMA, ID_SCHEMA, TIMESTAMP_SCHEMA } from '../common/api-schema.js';
 import { UserSummaryResponse } from '../users/user-summary.response.js';
-
-export interface CommentRow {
-  id: number;
-  body: string;
-  createdAt: Date;
-  parentId: number | null;
-  replies: number;
-  authorId: number;
-  authorUsername: string;
-  authorDisplayName: string | null;
-}
+import type { CommentRow } from './comment.row.js';
 
 export class CommentResponse {
   @ApiProperty({ ...ID_SCHEMA, example: 1 })
@@ -36,7 +26,7 @@ export class CommentResponse {
   @ApiProperty({ ...COUNT_SCHEMA, description: 'Direct replies.', example: 2 })
   replies!: number;
 
-  static from(row: CommentRow): CommentResponse {
+  static from(this: void, row: CommentRow): CommentResponse {
     return {
       id: row.id,
       body: row.body,

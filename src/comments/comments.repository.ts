@@ -4,25 +4,10 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { postVisibleTo } from '../posts/posts.repository.js';
-import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import type { SortTerm } from '../common/paging/sort.js';
+import { postVisibleToViewerSql } from '../posts/post-visibility.js';
 import { Comment } from './comment.entity.js';
-import { CommentResponse, type CommentRow } from './comment.response.js';
-
-const COMMENT_SORT: SortSpec = {
-  fields: { createdAt: { expr: 'c.created_at', type: 'timestamptz' } },
-  id: { expr: 'c.id', type: 'int' },
-  default: 'createdAt',
-};
-
-/** What the rules need about a comment: its author, its post, the post's author and visibility. */
-export interface CommentAccess {
-  id: number;
-  postId: number;
-  authorId: number;
-  postAuthorId: number;
-  postPublished: boolean;
-}
+import type { CommentAccess, CommentRow } from './comment.row.js';
 
 @Injectable()
 export class CommentsRepository {
@@ -39,8 +24,8 @@ export class CommentsRepository {
     postId: number,
     parentId: number | undefined,
     viewerId: number | undefined,
-    query: PageQueryDto & { sort?: string },
-  ): Promise<Page<CommentResponse>> {
+    query: PageQueryDto & { sort: SortTerm[] },
+  ): Promise<Page<CommentRow>> {
     return this.paginator.run(
       {
         scope: `comments:${postId}:${parentId ?? 'top'}`,
@@ -49,14 +34,13 @@ export class CommentsRepository {
             .createQueryBuilder()
             .from(Comment, 'c')
             .where('c.post_id = :postId', { postId })
-            .andWhere(postVisibleTo(viewerId), { viewerId });
+            .andWhere(postVisibleToViewerSql(viewerId), { viewerId });
           return parentId === undefined
             ? qb.andWhere('c.parent_id IS NULL')
             : qb.andWhere('c.parent_id = :parentId', { parentId });
         },
         select: withCommentView,
-        sort: parseSort(query.sort, COMMENT_SORT),
-        map: (row: CommentRow) => CommentResponse.from(row),
+        sort: query.sort,
       },
       query,
     );
@@ -94,11 +78,10 @@ export class CommentsRepository {
     return (result.raw as { id: number }[])[0].id;
   }
 
-  async findById(id: number): Promise<CommentResponse | undefined> {
-    const row = await withCommentView(this.dataSource.createQueryBuilder().from(Comment, 'c'))
+  findById(id: number): Promise<CommentRow | undefined> {
+    return withCommentView(this.dataSource.createQueryBuilder().from(Comment, 'c'))
       .where('c.id = :id', { id })
       .getRawOne<CommentRow>();
-    return row && CommentResponse.from(row);
   }
 
   /** Deletes the comment; its replies (and theirs) cascade. */

@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { checkedUnder, mapPage, type Page } from '../common/paging/page.js';
 import { invalidField } from '../common/problems/problem.js';
+import { isPostVisibleTo } from '../posts/post-visibility.js';
 import { PostsService } from '../posts/posts.service.js';
 import { CommentResponse } from './comment.response.js';
 import { CommentsRepository } from './comments.repository.js';
@@ -28,11 +29,11 @@ export class CommentsService {
     // is one of its comments), so only an empty page pays for telling 404 and
     // 400 from "no comments yet".
     const page = await this.comments.findPage(postId, query.parentId, viewerId, query);
-    if (page.data.length === 0) {
+    const checked = await checkedUnder(page, async () => {
       await this.posts.assertVisible(postId, viewerId);
       if (query.parentId !== undefined) await this.assertParent(postId, query.parentId, 'parentId');
-    }
-    return page;
+    });
+    return mapPage(checked, CommentResponse.from);
   }
 
   async create(postId: number, dto: CreateCommentDto, authorId: number): Promise<CommentResponse> {
@@ -41,12 +42,18 @@ export class CommentsService {
     const id = await this.comments.insert(postId, authorId, dto.body, dto.parentId ?? null);
     const comment = await this.comments.findById(id);
     if (!comment) throw new NotFoundException(`Comment ${id} does not exist.`);
-    return comment;
+    return CommentResponse.from(comment);
   }
 
   async delete(id: number, callerId: number): Promise<void> {
     const comment = await this.comments.findAccess(id);
-    if (!comment || (!comment.postPublished && comment.postAuthorId !== callerId)) {
+    if (
+      !comment ||
+      !isPostVisibleTo(
+        { published: comment.postPublished, authorId: comment.postAuthorId },
+        callerId,
+      )
+    ) {
       throw new NotFoundException(`Comment ${id} does not exist.`);
     }
     if (comment.authorId !== callerId && comment.postAuthorId !== callerId) {

@@ -1,6 +1,7 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ID_SCHEMA, INT4_MAX } from './api-schema.js';
+import { parseId } from './ids.js';
 import { operationsOf } from './openapi-operations.js';
 import { invalidField } from './problems/problem.js';
 
@@ -11,11 +12,14 @@ import { invalidField } from './problems/problem.js';
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
-    const field = metadata.data ?? 'id';
-    if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > INT4_MAX) {
-      throw invalidField(field, `must be a positive integer no greater than ${INT4_MAX}`);
+    const id = parseId(value);
+    if (id === undefined) {
+      throw invalidField(
+        metadata.data ?? 'id',
+        `must be a positive integer no greater than ${INT4_MAX}`,
+      );
     }
-    return Number(value);
+    return id;
   }
 }
 

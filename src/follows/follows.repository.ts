@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { parseSort } from '../common/paging/sort.js';
-import { UserSummaryResponse } from '../users/user-summary.response.js';
+import { defaultSort } from '../common/paging/sort.js';
+import type { UserSummaryRow } from '../users/user.row.js';
 import { Follow } from './follow.entity.js';
 
 type Side = 'followers' | 'following';
@@ -61,7 +61,7 @@ export class FollowsRepository {
   }
 
   /** A user's followers, or the users they follow, newest follow first. */
-  findPage(side: Side, userId: number, page: PageQueryDto): Promise<Page<UserSummaryResponse>> {
+  findPage(side: Side, userId: number, page: PageQueryDto): Promise<Page<UserSummaryRow>> {
     const { listed, owner } = SIDES[side];
     return this.paginator.run(
       {
@@ -76,13 +76,11 @@ export class FollowsRepository {
             .select(['u.id AS id', 'u.username AS username', 'pr.display_name AS "displayName"'])
             .innerJoin('users', 'u', `u.id = ${listed}`)
             .leftJoin('profiles', 'pr', 'pr.user_id = u.id'),
-        sort: parseSort(undefined, {
+        sort: defaultSort({
           fields: { createdAt: { expr: 'f.created_at', type: 'timestamptz' } },
           id: { expr: listed, type: 'int' },
           default: '-createdAt',
         }),
-        map: (row: { id: number; username: string; displayName: string | null }) =>
-          UserSummaryResponse.from(row),
       },
       page,
     );

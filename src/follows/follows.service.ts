@@ -4,9 +4,9 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { checkedUnder, mapPage, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
-import type { UserSummaryResponse } from '../users/user-summary.response.js';
+import { UserSummaryResponse } from '../users/user-summary.response.js';
 import type { UserResponse } from '../users/user.response.js';
 import { UsersService } from '../users/users.service.js';
 import { FollowsRepository } from './follows.repository.js';
@@ -39,10 +39,9 @@ export class FollowsService {
     page: PageQueryDto,
   ): Promise<Page<UserSummaryResponse>> {
     const result = await this.follows.findPage(side, userId, page);
-    // An empty page is the only one that cannot tell whether the user exists.
-    if (result.data.length === 0 && !(await this.users.exists(userId))) {
-      throw new NotFoundException(`User ${userId} does not exist.`);
-    }
-    return result;
+    return mapPage(
+      await checkedUnder(result, () => this.users.assertExists(userId)),
+      UserSummaryResponse.from,
+    );
   }
 }

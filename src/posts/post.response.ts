@@ -7,23 +7,7 @@ import {
 } from '../common/api-schema.js';
 import { MAX_TAGS_PER_POST } from '../tags/tag-name.js';
 import { UserSummaryResponse } from '../users/user-summary.response.js';
-
-/** A post row as the read model selects it: the post, its author, its counts and tags. */
-export interface PostRow {
-  id: number;
-  title: string;
-  content: string;
-  published: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  authorId: number;
-  authorUsername: string;
-  authorDisplayName: string | null;
-  votes: number;
-  comments: number;
-  voted: boolean;
-  tags: string[];
-}
+import type { PostRow } from './post.row.js';
 
 export class PostResponse {
   @ApiProperty({ ...ID_SCHEMA, example: 1 })
@@ -69,7 +53,7 @@ export class PostResponse {
   @ApiProperty({ description: 'Whether the caller voted for it; false when anonymous.' })
   voted!: boolean;
 
-  static from(row: PostRow): PostResponse {
+  static from(this: void, row: PostRow): PostResponse {
     return {
       id: row.id,
       title: row.title,

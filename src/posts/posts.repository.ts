@@ -8,56 +8,28 @@ import {
 } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
-import { Paginator } from '../common/paging/paginator.js';
-import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import { Paginator, type ListQuery } from '../common/paging/paginator.js';
+import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
+import type { UserRef } from '../users/user-ref.js';
 import { Post } from './post.entity.js';
-import { PostResponse, type PostRow } from './post.response.js';
-
-/**
- * Sortable fields of the post lists, as SQL over alias `p`. Votes and comments
- * sort by the counters triggers keep equal to those counts, over indexes on
- * (counter, id), so no sort aggregates the votes or comments tables.
- */
-export const POST_SORT: SortSpec = {
-  fields: {
-    createdAt: { expr: 'p.created_at', type: 'timestamptz' },
-    votes: { expr: 'p.votes_count', type: 'int' },
-    title: { expr: 'lower(p.title)', type: 'text' },
-    comments: { expr: 'p.comments_count', type: 'int' },
-  },
-  id: { expr: 'p.id', type: 'int' },
-  default: '-createdAt',
-};
-
-/** The feed is newest first only. */
-export const FEED_SORT: SortSpec = {
-  fields: { createdAt: POST_SORT.fields.createdAt },
-  id: POST_SORT.id,
-  default: '-createdAt',
-};
+import type { PostAccess, PostRow } from './post.row.js';
+import { postVisibleSql } from './post-visibility.js';
 
 export interface PostFilters {
   search?: string;
   tag?: string[];
-  /** A user id (digits) or a username. */
-  author?: string;
+  author?: UserRef;
 }
 
-export interface PostFields {
-  title: string;
-  content: string;
-  published: boolean;
-}
+/** A post list's query: paging, filters and the order, as the query DTO parsed them. */
+export type PostListQuery = PageQueryDto & PostFilters & { sort: SortTerm[] };
 
-/** Who owns a post and whether it is published: what access rules need. */
-export interface PostAccess {
-  id: number;
-  authorId: number;
-  published: boolean;
-}
-
+/**
+ * The posts read model: one post, a page of posts, the feed, all with the same
+ * one-statement row (withPostView), and what access rules read of a post.
+ */
 @Injectable()
 export class PostsRepository {
   /** findVisible's statement, one text per kind of caller, built once. */
@@ -74,7 +46,10 @@ export class PostsRepository {
       new CompiledQuery<PostRow, Params>(
         withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId)
           .where('p.id = :id', { id: 0 })
-          .andWhere(visibleTo(viewerId), viewerId === undefined ? {} : { viewerId }),
+          .andWhere(
+            postVisibleSql('p', viewerId === undefined ? undefined : ':viewerId'),
+            viewerId === undefined ? {} : { viewerId },
+          ),
       );
     this.visible = {
       anonymous: view<{ id: number }>(undefined),
@@ -117,10 +92,7 @@ export class PostsRepository {
    * EXISTS, so each post's returned tag list stays whole); the row itself is
    * the same one-statement view as a single post.
    */
-  async findPage(
-    query: PageQueryDto & PostFilters & { sort?: string },
-    viewerId: number | undefined,
-  ): Promise<Page<PostResponse>> {
+  async findPage(query: PostListQuery, viewerId: number | undefined): Promise<Page<PostRow>> {
     const names = [...new Set(query.tag ?? [])];
     let tagIds: number[] | undefined;
     let total: (() => Promise<number>) | undefined = this.maintainedTotal(query, viewerId);
@@ -138,18 +110,27 @@ export class PostsRepository {
         total = () => Promise.resolve(counted);
       }
     }
-    return this.paginator.run(
-      {
-        scope: 'posts',
-        shape: filterShape(query, viewerId),
-        base: () => this.filtered(query, viewerId, tagIds),
-        total,
-        select: (qb) => withPostView(qb, viewerId),
-        sort: parseSort(query.sort, POST_SORT),
-        map: (row: PostRow) => PostResponse.from(row),
-      },
-      query,
-    );
+    return this.paginator.run({ ...this.listQuery(query, viewerId, tagIds), total }, query);
+  }
+
+  /**
+   * The list behind findPage, without its total: public so that a test can
+   * build every shape of it (test/list-statements.e2e-spec.ts).
+   */
+  listQuery(
+    query: PostFilters & { sort: SortTerm[] },
+    viewerId: number | undefined,
+    tagIds?: number[],
+  ): ListQuery {
+    const { shape } = this.filtered(query, viewerId, tagIds);
+    return {
+      scope: 'posts',
+      // The page's SQL is the base's clauses plus the row, which differs by caller.
+      shape: `${shape}|${viewerId === undefined ? 'anonymous' : 'viewer'}`,
+      base: () => this.filtered(query, viewerId, tagIds).qb,
+      select: (qb) => withPostView(qb, viewerId),
+      sort: query.sort,
+    };
   }
 
   /**
@@ -163,7 +144,7 @@ export class PostsRepository {
   ): Promise<{ ids: Record<string, number>; total: number | null }> {
     const [countSql, params]: [string, unknown[]] =
       query.cursor === undefined
-        ? this.filtered(query, viewerId).select('COUNT(*)::int').getQueryAndParameters()
+        ? this.filtered(query, viewerId).qb.select('COUNT(*)::int').getQueryAndParameters()
         : ['SELECT NULL::int', []];
     const rows: { ids: Record<string, number> | null; total: number | null }[] =
       await this.dataSource.query(
@@ -176,7 +157,7 @@ export class PostsRepository {
   }
 
   /** Published posts of the users the caller follows, newest first: the same row as every post list. */
-  findFeed(query: PageQueryDto & { sort?: string }, viewerId: number): Promise<Page<PostResponse>> {
+  findFeed(query: PageQueryDto & { sort: SortTerm[] }, viewerId: number): Promise<Page<PostRow>> {
     return this.paginator.run(
       {
         scope: 'feed',
@@ -185,7 +166,7 @@ export class PostsRepository {
           this.dataSource
             .createQueryBuilder()
             .from(Post, 'p')
-            .where('p.published')
+            .where(postVisibleSql('p', undefined))
             .andWhere(
               'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
               { feedOf: viewerId },
@@ -198,44 +179,10 @@ export class PostsRepository {
             [viewerId],
           ),
         select: (qb) => withPostView(qb, viewerId),
-        sort: parseSort(query.sort, FEED_SORT),
-        map: (row: PostRow) => PostResponse.from(row),
+        sort: query.sort,
       },
       query,
     );
-  }
-
-  /** Inserts a post and links its tags, in one transaction. Returns the new id. */
-  create(authorId: number, fields: PostFields, tags: string[]): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Post)
-        .values({ authorId, ...fields })
-        .returning('id')
-        .execute();
-      const id = (result.raw as { id: number }[])[0].id;
-      await linkTags(manager, id, tags);
-      return id;
-    });
-  }
-
-  /**
-   * Runs fn in a transaction holding the post's row lock, so concurrent edits
-   * of one post (its fields, its tag set) apply one after the other.
-   */
-  withLockedPost<T>(
-    id: number,
-    fn: (post: PostAccess | undefined, writer: PostWriter) => Promise<T>,
-  ): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      const post = await this.findAccess(id, manager, true);
-      return fn(
-        post,
-        new PostWriter(manager, id, (viewerId) => this.findVisible(id, viewerId, manager)),
-      );
-    });
   }
 
   /**
@@ -248,22 +195,22 @@ export class PostsRepository {
     viewerId: number | undefined,
   ): (() => Promise<number>) | undefined {
     if (query.search || (query.tag ?? []).length > 0) return undefined;
-    if (query.author === undefined) {
+    const author = query.author;
+    if (author === undefined) {
       return () =>
         this.scalar(`SELECT value::int AS total FROM counters WHERE name = 'published_posts'`, []);
     }
     // A list of one's own posts shows drafts too: counted from the base.
     if (viewerId !== undefined) return undefined;
-    const author = query.author;
     return () =>
-      /^\d+$/.test(author)
+      'id' in author
         ? this.scalar(
             `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE id = $1`,
-            [Number(author)],
+            [author.id],
           )
         : this.scalar(
             `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE lower(username) = lower($1)`,
-            [author],
+            [author.username],
           );
   }
 
@@ -276,186 +223,63 @@ export class PostsRepository {
    * FROM posts WHERE <visibility and filters>: the page's base, counted
    * without joins. Tags match by id when tagIds (in query.tag's order, after
    * removing repeats) is given, else by name.
+   *
+   * `shape` is the text of every clause added, in order: it names the SQL this
+   * builds (values are bound parameters), so a filter cannot be added here and
+   * forgotten in the compiled-statement cache's key.
    */
   private filtered(
     query: PostFilters,
     viewerId: number | undefined,
     tagIds?: number[],
-  ): SelectQueryBuilder<ObjectLiteral> {
+  ): { qb: SelectQueryBuilder<ObjectLiteral>; shape: string } {
     const qb = this.dataSource.createQueryBuilder().from(Post, 'p');
+    const clauses: string[] = [];
+    const where = (sql: string, params?: ObjectLiteral) => {
+      if (clauses.length === 0) qb.where(sql, params);
+      else qb.andWhere(sql, params);
+      clauses.push(sql);
+    };
     // Drafts show only in a list of the caller's own posts.
-    if (query.author !== undefined && viewerId !== undefined) {
-      qb.where('(p.published OR p.author_id = :viewerId)', { viewerId });
-    } else {
-      qb.where('p.published');
-    }
-    if (query.author !== undefined) {
-      if (/^\d+$/.test(query.author)) {
-        qb.andWhere('p.author_id = :authorId', { authorId: Number(query.author) });
+    const ownDrafts = query.author !== undefined && viewerId !== undefined;
+    where(
+      postVisibleSql('p', ownDrafts ? ':viewerId' : undefined),
+      ownDrafts ? { viewerId } : undefined,
+    );
+    const author = query.author;
+    if (author !== undefined) {
+      if ('id' in author) {
+        where('p.author_id = :authorId', { authorId: author.id });
       } else {
-        qb.andWhere(
+        where(
           'p.author_id = (SELECT au.id FROM users au WHERE lower(au.username) = lower(:authorName))',
-          {
-            authorName: query.author,
-          },
+          { authorName: author.username },
         );
       }
     }
     if (query.search) {
-      qb.andWhere(
+      where(
         `(lower(p.title) LIKE :pattern ESCAPE '\\' OR lower(p.content) LIKE :pattern ESCAPE '\\')`,
         { pattern: `%${escapeLike(query.search.toLowerCase())}%` },
       );
     }
     if (tagIds) {
       tagIds.forEach((id, i) => {
-        qb.andWhere(
+        where(
           `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
           { [`tagId${i}`]: id },
         );
       });
     } else {
       [...new Set(query.tag ?? [])].forEach((name, i) => {
-        qb.andWhere(
+        where(
           `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
           { [`tag${i}`]: name },
         );
       });
     }
-    return qb;
+    return { qb, shape: clauses.join(' AND ') };
   }
-}
-
-/**
- * Writes to one post inside withLockedPost's transaction. `updated_at` is the
- * clock when the edit applies (not the transaction's start, which may predate
- * the lock wait), so it orders edits the way they were applied.
- */
-export class PostWriter {
-  constructor(
-    private readonly manager: EntityManager,
-    private readonly id: number,
-    private readonly read: (viewerId: number) => Promise<PostRow | undefined>,
-  ) {}
-
-  /**
-   * The post as this transaction leaves it (still under its lock), so an edit's
-   * answer shows that edit, not one committed after it.
-   */
-  async view(viewerId: number): Promise<PostResponse> {
-    const row = await this.read(viewerId);
-    if (!row) throw new Error(`Post ${this.id} vanished under its row lock`);
-    return PostResponse.from(row);
-  }
-
-  async delete(): Promise<void> {
-    await this.manager
-      .createQueryBuilder()
-      .delete()
-      .from(Post)
-      .where('id = :id', { id: this.id })
-      .execute();
-  }
-
-  async update(fields: Partial<PostFields>): Promise<void> {
-    await this.manager
-      .createQueryBuilder()
-      .update(Post)
-      .set({ ...fields, updatedAt: () => 'clock_timestamp()' })
-      .where('id = :id', { id: this.id })
-      .execute();
-  }
-
-  /** Replaces the post's tags with exactly these. */
-  async replaceTags(tags: string[]): Promise<void> {
-    await this.manager.query(
-      `DELETE FROM post_tags pt USING tags t
-        WHERE pt.post_id = $1 AND t.id = pt.tag_id AND NOT (t.name = ANY($2::varchar[]))`,
-      [this.id, tags],
-    );
-    await linkTags(this.manager, this.id, tags);
-    await this.touch();
-  }
-
-  async tagNames(): Promise<string[]> {
-    const rows: { name: string }[] = await this.manager.query(
-      'SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1',
-      [this.id],
-    );
-    return rows.map((r) => r.name);
-  }
-
-  async addTag(name: string): Promise<void> {
-    await linkTags(this.manager, this.id, [name]);
-    await this.touch();
-  }
-
-  /** Unlinks the tag; false when the post did not carry it. */
-  async removeTag(name: string): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
-      `DELETE FROM post_tags pt USING tags t
-        WHERE pt.post_id = $1 AND t.id = pt.tag_id AND t.name = $2 RETURNING pt.tag_id`,
-      [this.id, name],
-    );
-    // pg returns [rows, count] for DELETE ... RETURNING through TypeORM's query().
-    const removed = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
-    if (removed > 0) await this.touch();
-    return removed > 0;
-  }
-
-  private async touch(): Promise<void> {
-    await this.manager.query('UPDATE posts SET updated_at = clock_timestamp() WHERE id = $1', [
-      this.id,
-    ]);
-  }
-}
-
-/**
- * Creates missing tags, then links them. Two statements on purpose: with
- * `ON CONFLICT DO NOTHING` a tag another transaction just created is skipped,
- * and only a new statement's snapshot sees it to link it. New names are
- * inserted in one fixed order, so two requests creating the same tags wait for
- * each other instead of deadlocking.
- */
-async function linkTags(manager: EntityManager, postId: number, names: string[]): Promise<void> {
-  if (names.length === 0) return;
-  await manager.query(
-    `INSERT INTO tags (name)
-     SELECT n FROM unnest($1::varchar[]) AS n ORDER BY n COLLATE "C"
-     ON CONFLICT (name) DO NOTHING`,
-    [names],
-  );
-  await manager.query(
-    `INSERT INTO post_tags (post_id, tag_id)
-     SELECT $1, t.id FROM tags t WHERE t.name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
-    [postId, names],
-  );
-}
-
-/**
- * What decides the SQL text of filtered() plus withPostView(): which filters
- * are present and in which form, and whether a caller is signed in.
- */
-function filterShape(query: PostFilters, viewerId: number | undefined): string {
-  const author = query.author === undefined ? '-' : /^\d+$/.test(query.author) ? 'id' : 'name';
-  const tags = new Set(query.tag ?? []).size;
-  return `${author}|${query.search ? 'search' : '-'}|${tags}|${viewerId === undefined ? 'anonymous' : 'viewer'}`;
-}
-
-/** Published, or the caller's own. */
-function visibleTo(viewerId: number | undefined, alias = 'p'): string {
-  return viewerId === undefined
-    ? `${alias}.published`
-    : `(${alias}.published OR ${alias}.author_id = :viewerId)`;
-}
-
-/**
- * For lists under one post (its voters, its comments): true when post
- * `:postId` exists and the viewer may see it, so the page itself is empty for
- * a draft of someone else's. Bind `postId` and `viewerId`.
- */
-export function postVisibleTo(viewerId: number | undefined): string {
-  return `EXISTS (SELECT 1 FROM posts vp WHERE vp.id = :postId AND ${visibleTo(viewerId, 'vp')})`;
 }
 
 /**

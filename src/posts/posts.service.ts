@@ -1,20 +1,24 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { checkedUnder, mapPage, type Page } from '../common/paging/page.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreatePostDto } from './dto/create-post.dto.js';
 import type { AuthorPostsQueryDto, FeedQueryDto, PostsQueryDto } from './dto/posts-query.dto.js';
 import type { UpdatePostDto } from './dto/update-post.dto.js';
 import { PostResponse } from './post.response.js';
-import { PostsRepository, type PostAccess, type PostWriter } from './posts.repository.js';
+import type { PostAccess } from './post.row.js';
+import { isPostVisibleTo } from './post-visibility.js';
+import { PostWrites, type PostWriter } from './post-writer.js';
+import { PostsRepository } from './posts.repository.js';
 
 /**
  * The rules of posts, in one place: a draft exists only for its author (404 for
- * anyone else), and only the author may change a post (403).
+ * anyone else, post-visibility.ts), and only the author may change a post (403).
  */
 @Injectable()
 export class PostsService {
   constructor(
     private readonly posts: PostsRepository,
+    private readonly writes: PostWrites,
     private readonly users: UsersService,
   ) {}
 
@@ -24,12 +28,12 @@ export class PostsService {
     return PostResponse.from(row);
   }
 
-  feed(query: FeedQueryDto, viewerId: number): Promise<Page<PostResponse>> {
-    return this.posts.findFeed(query, viewerId);
+  async feed(query: FeedQueryDto, viewerId: number): Promise<Page<PostResponse>> {
+    return mapPage(await this.posts.findFeed(query, viewerId), PostResponse.from);
   }
 
-  list(query: PostsQueryDto, viewerId: number | undefined): Promise<Page<PostResponse>> {
-    return this.posts.findPage(query, viewerId);
+  async list(query: PostsQueryDto, viewerId: number | undefined): Promise<Page<PostResponse>> {
+    return mapPage(await this.posts.findPage(query, viewerId), PostResponse.from);
   }
 
   /** A user's posts (their drafts too, for themselves). 404 when the user does not exist. */
@@ -38,16 +42,15 @@ export class PostsService {
     query: AuthorPostsQueryDto,
     viewerId: number | undefined,
   ): Promise<Page<PostResponse>> {
-    const page = await this.posts.findPage({ ...query, author: String(authorId) }, viewerId);
-    // An empty page is the only one that cannot tell whether the user exists.
-    if (page.data.length === 0 && !(await this.users.exists(authorId))) {
-      throw new NotFoundException(`User ${authorId} does not exist.`);
-    }
-    return page;
+    const page = await this.posts.findPage({ ...query, author: { id: authorId } }, viewerId);
+    return mapPage(
+      await checkedUnder(page, () => this.users.assertExists(authorId)),
+      PostResponse.from,
+    );
   }
 
   async create(authorId: number, dto: CreatePostDto): Promise<PostResponse> {
-    const id = await this.posts.create(
+    const id = await this.writes.create(
       authorId,
       { title: dto.title, content: dto.content, published: dto.published ?? true },
       dto.tags ?? [],
@@ -56,13 +59,14 @@ export class PostsService {
   }
 
   /** Answers the post as this edit left it, even when another edit commits right after. */
-  update(id: number, callerId: number, dto: UpdatePostDto): Promise<PostResponse> {
-    return this.editOwn(id, callerId, async (writer) => {
+  async update(id: number, callerId: number, dto: UpdatePostDto): Promise<PostResponse> {
+    const row = await this.editOwn(id, callerId, async (writer) => {
       const { tags, ...fields } = dto;
       if (Object.keys(fields).length > 0) await writer.update(fields);
       if (tags !== undefined) await writer.replaceTags(tags);
       return writer.view(callerId);
     });
+    return PostResponse.from(row);
   }
 
   /** Deletes the post under its row lock; votes, comments and tag links cascade. */
@@ -79,23 +83,20 @@ export class PostsService {
     callerId: number,
     change: (writer: PostWriter, post: PostAccess) => Promise<T>,
   ): Promise<T> {
-    return this.posts.withLockedPost(id, async (post, writer) => {
-      this.assertOwn(id, post, callerId);
-      return change(writer, post as PostAccess);
+    return this.writes.withLockedPost(id, async (post, writer) => {
+      if (!post || !isPostVisibleTo(post, callerId)) throw notFound(id);
+      if (post.authorId !== callerId) {
+        throw new ForbiddenException('Only the author may change this post.');
+      }
+      return change(writer, post);
     });
   }
 
   /** 404 unless the caller may see the post (published, or theirs). */
   async assertVisible(id: number, viewerId: number | undefined): Promise<PostAccess> {
     const post = await this.posts.findAccess(id);
-    if (!post || (!post.published && post.authorId !== viewerId)) throw notFound(id);
+    if (!post || !isPostVisibleTo(post, viewerId)) throw notFound(id);
     return post;
-  }
-
-  private assertOwn(id: number, post: PostAccess | undefined, callerId: number): void {
-    if (!post || (!post.published && post.authorId !== callerId)) throw notFound(id);
-    if (post.authorId !== callerId)
-      throw new ForbiddenException('Only the author may change this post.');
   }
 }
 

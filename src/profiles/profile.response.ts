@@ -1,14 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TIMESTAMP_SCHEMA } from '../common/api-schema.js';
-
-/** Profile columns as a row carries them (from the profiles table or a join). */
-export interface ProfileRow {
-  displayName: string;
-  bio: string | null;
-  avatarUrl: string | null;
-  location: string | null;
-  updatedAt: Date;
-}
+import type { ProfileRow } from './profile.row.js';
 
 export class ProfileResponse {
   @ApiProperty({ minLength: 1, maxLength: 60, example: 'Ada Lovelace' })
@@ -32,7 +24,7 @@ export class ProfileResponse {
   @ApiProperty(TIMESTAMP_SCHEMA)
   updatedAt!: string;
 
-  static from(row: ProfileRow): ProfileResponse {
+  static from(this: void, row: ProfileRow): ProfileResponse {
     return {
       displayName: row.displayName,
       bio: row.bio,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { User } from '../users/user.entity.js';
 import { Profile } from './profile.entity.js';
-import type { ProfileRow } from './profile.response.js';
+import type { ProfileRow } from './profile.row.js';
 
 export interface ProfileFields {
   displayName: string;

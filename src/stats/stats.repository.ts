@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { StatsResponse } from './stats.response.js';
 
 /** Every figure in one statement, computed by PostgreSQL over published posts. */
 const STATS_SQL = `
@@ -30,12 +29,24 @@ const STATS_SQL = `
       ORDER BY COUNT(*) DESC, p.id
       LIMIT 1) AS "mostVotedPost"`;
 
+/** The one row STATS_SQL returns: totals, and each leader as JSON (or null). */
+export interface StatsRow {
+  users: number;
+  posts: number;
+  votes: number;
+  tags: number;
+  comments: number;
+  mostUsedTag: { name: string; posts: number } | null;
+  mostProlificAuthor: { id: number; username: string; posts: number } | null;
+  mostVotedPost: { id: number; title: string; votes: number } | null;
+}
+
 @Injectable()
 export class StatsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async compute(): Promise<StatsResponse> {
-    const rows: StatsResponse[] = await this.dataSource.query(STATS_SQL);
+  async compute(): Promise<StatsRow> {
+    const rows: StatsRow[] = await this.dataSource.query(STATS_SQL);
     return rows[0];
   }
 }

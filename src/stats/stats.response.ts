@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { COUNT_SCHEMA, ID_SCHEMA, TAG_NAME_SCHEMA, USERNAME_SCHEMA } from '../common/api-schema.js';
+import type { StatsRow } from './stats.repository.js';
 
 export class MostUsedTag {
   @ApiProperty(TAG_NAME_SCHEMA)
@@ -70,7 +71,7 @@ export class StatsResponse {
   })
   mostVotedPost!: MostVotedPost | null;
 
-  static from(row: StatsResponse): StatsResponse {
+  static from(this: void, row: StatsRow): StatsResponse {
     return {
       users: row.users,
       posts: row.posts,

@@ -8,7 +8,7 @@ export class TagResponse {
   @ApiProperty({ ...COUNT_SCHEMA, description: 'Published posts carrying the tag.', example: 12 })
   posts!: number;
 
-  static from(row: { name: string; posts: number }): TagResponse {
+  static from(this: void, row: { name: string; posts: number }): TagResponse {
     return { name: row.name, posts: row.posts };
   }
 }

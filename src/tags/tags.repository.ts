@@ -4,20 +4,13 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { parseSort, type SortSpec } from '../common/paging/sort.js';
-import { TagResponse } from './tag.response.js';
+import type { SortTerm } from '../common/paging/sort.js';
 
-/** Sortable fields of GET /api/tags over the per-tag counts `tc`; names are unique, so they break ties. */
-// Names compare bytewise (COLLATE "C"), as a post's `tags` are sorted, whatever the database's collation.
-export const TAG_SORT: SortSpec = {
-  fields: {
-    posts: { expr: 'tc.posts', type: 'int' },
-    name: { expr: 'tc.name COLLATE "C"', type: 'text' },
-  },
-  id: { expr: 'tc.name COLLATE "C"', type: 'text' },
-  // Most used first; equal counts a→z.
-  default: '-posts,name',
-};
+/** A tag and its count of published posts. */
+export interface TagRow {
+  name: string;
+  posts: number;
+}
 
 @Injectable()
 export class TagsRepository {
@@ -27,24 +20,22 @@ export class TagsRepository {
   ) {}
 
   /** Tags with their count of published posts; a tag no published post carries is not listed. */
-  findPage(query: PageQueryDto & { search?: string; sort?: string }): Promise<Page<TagResponse>> {
+  findPage(query: PageQueryDto & { search?: string; sort: SortTerm[] }): Promise<Page<TagRow>> {
     return this.paginator.run(
       {
         scope: 'tags',
         base: () => this.counted(query.search),
         select: (qb) => qb.select(['tc.name AS name', 'tc.posts AS posts']),
-        sort: parseSort(query.sort, TAG_SORT),
-        map: (row: { name: string; posts: number }) => TagResponse.from(row),
+        sort: query.sort,
       },
       query,
     );
   }
 
-  async findOne(name: string): Promise<TagResponse | undefined> {
-    const row = await this.counted(undefined, name)
+  findOne(name: string): Promise<TagRow | undefined> {
+    return this.counted(undefined, name)
       .select(['tc.name AS name', 'tc.posts AS posts'])
-      .getRawOne<{ name: string; posts: number }>();
-    return row && TagResponse.from(row);
+      .getRawOne<TagRow>();
   }
 
   /** FROM (tags counted over published posts) tc. The inner join drops tags without any. */

@@ -1,11 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { mapPage, type Page } from '../common/paging/page.js';
 import { invalidField } from '../common/problems/problem.js';
-import type { PostResponse } from '../posts/post.response.js';
+import { PostResponse } from '../posts/post.response.js';
 import { PostsService } from '../posts/posts.service.js';
 import type { TagsQueryDto } from './dto/tags-query.dto.js';
 import { MAX_TAGS_PER_POST } from './tag-name.js';
-import type { TagResponse } from './tag.response.js';
+import { TagResponse } from './tag.response.js';
 import { TagsRepository } from './tags.repository.js';
 
 @Injectable()
@@ -15,19 +15,19 @@ export class TagsService {
     private readonly posts: PostsService,
   ) {}
 
-  list(query: TagsQueryDto): Promise<Page<TagResponse>> {
-    return this.tags.findPage(query);
+  async list(query: TagsQueryDto): Promise<Page<TagResponse>> {
+    return mapPage(await this.tags.findPage(query), TagResponse.from);
   }
 
   async get(name: string): Promise<TagResponse> {
     const tag = await this.tags.findOne(name);
     if (!tag) throw new NotFoundException(`No published post carries the tag ${name}.`);
-    return tag;
+    return TagResponse.from(tag);
   }
 
   /** Idempotent: a tag already on the post changes nothing. At most 10 tags, checked under the post's lock. */
-  addToPost(postId: number, name: string, callerId: number): Promise<PostResponse> {
-    return this.posts.editOwn(postId, callerId, async (writer) => {
+  async addToPost(postId: number, name: string, callerId: number): Promise<PostResponse> {
+    const post = await this.posts.editOwn(postId, callerId, async (writer) => {
       const current = await writer.tagNames();
       if (!current.includes(name)) {
         if (current.length >= MAX_TAGS_PER_POST) {
@@ -40,6 +40,7 @@ export class TagsService {
       }
       return writer.view(callerId);
     });
+    return PostResponse.from(post);
   }
 
   async removeFromPost(postId: number, name: string, callerId: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ID_SCHEMA, USERNAME_SCHEMA } from '../common/api-schema.js';
+import type { UserSummaryRow } from './user.row.js';
 
 /** The short view of a user, as an author or a voter. */
 export class UserSummaryResponse {
@@ -18,11 +19,7 @@ export class UserSummaryResponse {
   })
   displayName!: string | null;
 
-  static from(row: {
-    id: number;
-    username: string;
-    displayName: string | null;
-  }): UserSummaryResponse {
+  static from(this: void, row: UserSummaryRow): UserSummaryResponse {
     return { id: row.id, username: row.username, displayName: row.displayName };
   }
 }

@@ -5,30 +5,9 @@ import {
   TIMESTAMP_SCHEMA,
   USERNAME_SCHEMA,
 } from '../common/api-schema.js';
-import { ProfileResponse, type ProfileRow } from '../profiles/profile.response.js';
-
-/** A user row with its profile joined (profile columns null when it has none). */
-export interface UserRow {
-  id: number;
-  username: string;
-  createdAt: Date;
-  profileDisplayName: string | null;
-  profileBio: string | null;
-  profileAvatarUrl: string | null;
-  profileLocation: string | null;
-  profileUpdatedAt: Date | null;
-}
-
-export interface UserViewRow extends UserRow {
-  postsCount: number;
-  followersCount: number;
-  followingCount: number;
-  following: boolean;
-}
-
-export interface MeRow extends UserRow {
-  email: string;
-}
+import { ProfileResponse } from '../profiles/profile.response.js';
+import type { ProfileRow } from '../profiles/profile.row.js';
+import type { MeRow, UserRow, UserViewRow } from './user.row.js';
 
 export function profileFrom(row: UserRow): ProfileResponse | null {
   if (row.profileDisplayName === null || row.profileUpdatedAt === null) return null;
@@ -76,7 +55,7 @@ export class UserResponse extends UserFields {
   @ApiProperty({ description: 'Whether the caller follows this user; false when anonymous.' })
   following!: boolean;
 
-  static from(row: UserViewRow): UserResponse {
+  static from(this: void, row: UserViewRow): UserResponse {
     return {
       id: row.id,
       username: row.username,
@@ -97,7 +76,7 @@ export class MeResponse extends UserFields {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.com' })
   email!: string;
 
-  static from(row: MeRow): MeResponse {
+  static from(this: void, row: MeRow): MeResponse {
     return {
       id: row.id,
       email: row.email,

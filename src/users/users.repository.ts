@@ -4,26 +4,12 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import { Paginator } from '../common/paging/paginator.js';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
-import { parseSort, type SortSpec } from '../common/paging/sort.js';
+import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
 import { User } from './user.entity.js';
-import { UserResponse, type MeRow, type UserViewRow } from './user.response.js';
-
-/** The user's followers and followees, counted by SQL. */
-const FOLLOWERS = '(SELECT COUNT(*)::int FROM follows fr WHERE fr.followee_id = u.id)';
-const FOLLOWING = '(SELECT COUNT(*)::int FROM follows fg WHERE fg.follower_id = u.id)';
-
-/** Sortable fields of GET /api/users, as SQL over alias `u`. */
-export const USER_SORT: SortSpec = {
-  fields: {
-    username: { expr: 'lower(u.username)', type: 'text' },
-    createdAt: { expr: 'u.created_at', type: 'timestamptz' },
-    followers: { expr: FOLLOWERS, type: 'int' },
-  },
-  id: { expr: 'u.id', type: 'int' },
-  default: '-createdAt',
-};
+import { FOLLOWERS_SQL, FOLLOWING_SQL } from './user-sort.js';
+import type { MeRow, UserViewRow } from './user.row.js';
 
 export interface Credentials {
   id: number;
@@ -118,11 +104,10 @@ export class UsersRepository {
       .getExists();
   }
 
-  async findPage(
-    query: PageQueryDto & { search?: string; sort?: string },
+  findPage(
+    query: PageQueryDto & { search?: string; sort: SortTerm[] },
     viewerId: number | undefined,
-  ): Promise<Page<UserResponse>> {
-    const sort = parseSort(query.sort, USER_SORT);
+  ): Promise<Page<UserViewRow>> {
     return this.paginator.run(
       {
         scope: 'users',
@@ -136,8 +121,7 @@ export class UsersRepository {
           return qb;
         },
         select: (qb) => withCounts(withProfile(qb), viewerId),
-        sort,
-        map: (row: UserViewRow) => UserResponse.from(row),
+        sort: query.sort,
       },
       query,
     );
@@ -193,8 +177,8 @@ function withCounts(
     '(SELECT COUNT(*)::int FROM posts up WHERE up.author_id = u.id AND up.published)',
     'postsCount',
   )
-    .addSelect(FOLLOWERS, 'followersCount')
-    .addSelect(FOLLOWING, 'followingCount');
+    .addSelect(FOLLOWERS_SQL, 'followersCount')
+    .addSelect(FOLLOWING_SQL, 'followingCount');
   if (viewerId === undefined) return qb.addSelect('false', 'following');
   return qb
     .addSelect(

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { mapPage, type Page } from '../common/paging/page.js';
 import { invalidField } from '../common/problems/problem.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
@@ -76,8 +76,9 @@ export class UsersService {
       throw new NotFoundException('This account no longer exists.');
   }
 
-  exists(id: number): Promise<boolean> {
-    return this.users.exists(id);
+  /** 404 unless the user exists (for lists under a user: their posts, followers). */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.users.exists(id))) throw new NotFoundException(`User ${id} does not exist.`);
   }
 
   async view(id: number, viewerId: number | undefined): Promise<UserResponse> {
@@ -86,7 +87,7 @@ export class UsersService {
     return UserResponse.from(row);
   }
 
-  list(query: UsersQueryDto, viewerId: number | undefined): Promise<Page<UserResponse>> {
-    return this.users.findPage(query, viewerId);
+  async list(query: UsersQueryDto, viewerId: number | undefined): Promise<Page<UserResponse>> {
+    return mapPage(await this.users.findPage(query, viewerId), UserResponse.from);
   }
 }

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { postVisibleTo } from '../posts/posts.repository.js';
-import { parseSort, type SortSpec } from '../common/paging/sort.js';
-import { UserSummaryResponse } from '../users/user-summary.response.js';
+import { defaultSort, type SortSpec } from '../common/paging/sort.js';
+import { postVisibleSql, postVisibleToViewerSql } from '../posts/post-visibility.js';
+import type { UserSummaryRow } from '../users/user.row.js';
 import { Vote } from './vote.entity.js';
 
 /** Voters, newest vote first. */
@@ -17,7 +17,7 @@ const VOTER_SORT: SortSpec = {
 };
 
 /** A post the caller may see (published, or theirs), as a CTE over $1 = post id, $2 = caller. */
-const VISIBLE_POST = `SELECT id FROM posts WHERE id = $1 AND (published OR author_id = $2)`;
+const VISIBLE_POST = `SELECT id FROM posts p WHERE p.id = $1 AND ${postVisibleSql('p', '$2')}`;
 
 @Injectable()
 export class VotesRepository {
@@ -66,7 +66,7 @@ export class VotesRepository {
     postId: number,
     viewerId: number | undefined,
     page: PageQueryDto,
-  ): Promise<Page<UserSummaryResponse>> {
+  ): Promise<Page<UserSummaryRow>> {
     return this.paginator.run(
       {
         scope: `votes:${postId}`,
@@ -75,15 +75,13 @@ export class VotesRepository {
             .createQueryBuilder()
             .from(Vote, 'v')
             .where('v.post_id = :postId', { postId })
-            .andWhere(postVisibleTo(viewerId), { viewerId }),
+            .andWhere(postVisibleToViewerSql(viewerId), { viewerId }),
         select: (qb) =>
           qb
             .select(['u.id AS id', 'u.username AS username', 'pr.display_name AS "displayName"'])
             .innerJoin('users', 'u', 'u.id = v.user_id')
             .leftJoin('profiles', 'pr', 'pr.user_id = u.id'),
-        sort: parseSort(undefined, VOTER_SORT),
-        map: (row: { id: number; username: string; displayName: string | null }) =>
-          UserSummaryResponse.from(row),
+        sort: defaultSort(VOTER_SORT),
       },
       page,
     );

@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Page } from '../common/paging/page.js';
+import { checkedUnder, mapPage, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { PostsService } from '../posts/posts.service.js';
-import type { UserSummaryResponse } from '../users/user-summary.response.js';
+import { UserSummaryResponse } from '../users/user-summary.response.js';
 import type { VoteResponse } from './vote.response.js';
 import { VotesRepository } from './votes.repository.js';
 
@@ -36,7 +36,9 @@ export class VotesService {
     viewerId: number | undefined,
   ): Promise<Page<UserSummaryResponse>> {
     const voters = await this.votes.findVoters(postId, viewerId, page);
-    if (voters.data.length === 0) await this.posts.assertVisible(postId, viewerId);
-    return voters;
+    return mapPage(
+      await checkedUnder(voters, () => this.posts.assertVisible(postId, viewerId)),
+      UserSummaryResponse.from,
+    );
   }
 }

@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ID_SCHEMA, INT4_MAX } from '../../common/api-schema.js';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
+import { SortQuery, defaultSort, type SortTerm } from '../../common/paging/sort.js';
 import { ToInt } from '../../common/paging/transforms.js';
+import { COMMENT_SORT } from '../comment-sort.js';
 
 export class CommentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -17,11 +19,12 @@ export class CommentsQueryDto extends PageQueryDto {
   parentId?: number;
 
   @ApiPropertyOptional({
+    type: 'string',
     enum: ['createdAt', '-createdAt'],
     default: 'createdAt',
     description: 'Oldest first by default; the id breaks ties.',
   })
   @IsOptional()
-  @IsIn(['createdAt', '-createdAt'])
-  sort?: string;
+  @SortQuery(COMMENT_SORT, 100)
+  sort: SortTerm[] = defaultSort(COMMENT_SORT);
 }

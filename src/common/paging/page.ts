@@ -58,3 +58,21 @@ export function ApiPageResponse(item: Type<unknown>, description = 'A page of re
     }),
   );
 }
+
+/** The same page with each row mapped (a repository's rows to a response class). */
+export function mapPage<Row, Item>(page: Page<Row>, map: (row: Row) => Item): Page<Item> {
+  return { data: page.data.map(map), meta: page.meta };
+}
+
+/**
+ * A page of what lies under a parent (a user's posts, a post's voters): an
+ * empty page cannot tell "none yet" from "no such parent" (or one the caller
+ * may not see), so only then is `assertParent` asked, which throws its 404.
+ */
+export async function checkedUnder<T>(
+  page: Page<T>,
+  assertParent: () => Promise<unknown>,
+): Promise<Page<T>> {
+  if (page.data.length === 0) await assertParent();
+  return page;
+}

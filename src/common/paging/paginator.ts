@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CompiledQuery } from '../../database/compiled-query.js';
 import { CursorCodec } from './cursor.js';
 import type { Page } from './page.js';
@@ -7,7 +7,7 @@ import type { PageQueryDto } from './page-query.dto.js';
 import { sortKey, type SortTerm } from './sort.js';
 
 /** One list, declared: its filtered base, what each row selects, and its order. */
-export interface ListQuery<Row> {
+export interface ListQuery {
   /** Names the list in its cursors, so one list's cursor is refused by another. */
   scope: string;
   /** FROM + WHERE only: counted for `meta.total` without any joins. */
@@ -29,14 +29,15 @@ export interface ListQuery<Row> {
    * filters are present, whether a caller is signed in), not their values.
    * With it, the page and count statements are built once per shape and sort
    * and later runs only bind values: two requests with one shape must build
-   * the same text, with the same parameter names.
+   * the same text, with the same parameter names (test/list-statements.e2e-spec.ts
+   * builds every shape of every list to hold them to it).
    */
   shape?: string;
-  /** Builds the response item from a raw row. */
-  map: (row: Row) => unknown;
 }
 
 const SORT_ALIAS = (i: number) => `__sort_${i}`;
+/** The cut's parameters, bound per request (the cursor's are named by applyKeyset). */
+const CUT_NAMES = { __limit: 0, __offset: 0 };
 const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
@@ -61,10 +62,8 @@ export class Paginator {
 
   constructor(private readonly cursors: CursorCodec) {}
 
-  async run<Row extends object, Item>(
-    list: ListQuery<Row> & { map: (row: Row) => Item },
-    page: PageQueryDto,
-  ): Promise<Page<Item>> {
+  /** A page of raw rows (the service maps them to its response class). */
+  async run<Row extends object>(list: ListQuery, page: PageQueryDto): Promise<Page<Row>> {
     const key = `${list.scope}:${sortKey(list.sort)}`;
     const cursor =
       page.cursor !== undefined
@@ -76,31 +75,9 @@ export class Paginator {
     };
     cursor?.forEach((value, i) => (cut[CURSOR_PARAM(i)] = value));
 
-    let statements: CompiledList;
-    let params: Record<string, unknown>;
-    const cacheKey =
-      list.shape === undefined
-        ? undefined
-        : `${key}|${list.shape}|${cursor === undefined ? 'offset' : 'keyset'}`;
-    const cached = cacheKey === undefined ? undefined : this.compiled.get(cacheKey);
     const base = list.base();
-    if (cached) {
-      // Only the values: building the query builders is cheap, their SQL is not.
-      params = {
-        ...base.getParameters(),
-        ...list.select(base.createQueryBuilder()).getParameters(),
-        ...cut,
-      };
-      statements = cached;
-    } else {
-      const built = buildPage(list, cursor);
-      params = { ...built.getParameters(), ...cut };
-      statements = { page: new CompiledQuery(built.setParameters(cut)) };
-      if (cacheKey !== undefined) {
-        if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
-        this.compiled.set(cacheKey, statements);
-      }
-    }
+    const { statements, params: built } = this.statementsFor(list, cursor !== undefined, base);
+    const params = { ...built, ...cut };
 
     const dataSource = base.connection;
     const [rows, total] = await Promise.all([
@@ -109,7 +86,9 @@ export class Paginator {
         ? Promise.resolve(null)
         : list.total
           ? list.total()
-          : countBase(list, statements, dataSource, params),
+          : this.countStatement(list, statements)
+              .one(dataSource, params)
+              .then((row) => (row as { total: number } | undefined)?.total ?? 0),
     ]);
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
@@ -124,7 +103,7 @@ export class Paginator {
           )
         : null;
     return {
-      data: pageRows.map(list.map),
+      data: pageRows,
       meta: {
         total,
         limit: page.limit,
@@ -133,24 +112,55 @@ export class Paginator {
       },
     };
   }
+
+  /**
+   * The page and count statements of `list` in offset or keyset mode, and the
+   * values its base and select bind: built from the query builders, or, for a
+   * list with a shape, taken from the cache filled by the first list of that
+   * shape, sort and mode. Public for test/list-statements.e2e-spec.ts, which
+   * holds the cache to fresh builds.
+   */
+  statementsFor(
+    list: ListQuery,
+    keyset: boolean,
+    base = list.base(),
+  ): { statements: CompiledList; params: Record<string, unknown>; cached: boolean } {
+    const cacheKey =
+      list.shape === undefined
+        ? undefined
+        : `${list.scope}:${sortKey(list.sort)}|${list.shape}|${keyset ? 'keyset' : 'offset'}`;
+    const cached = cacheKey === undefined ? undefined : this.compiled.get(cacheKey);
+    if (cached) {
+      // Only the values: building the query builders is cheap, their SQL is not.
+      const params = {
+        ...base.getParameters(),
+        ...list.select(base.createQueryBuilder()).getParameters(),
+      };
+      return { statements: cached, params, cached: true };
+    }
+    const built = buildPage(list, keyset);
+    const params = built.getParameters();
+    const statements: CompiledList = { page: new CompiledQuery(built.setParameters(CUT_NAMES)) };
+    if (cacheKey !== undefined) {
+      if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
+      this.compiled.set(cacheKey, statements);
+    }
+    return { statements, params, cached: false };
+  }
+
+  /** The COUNT(*) of the base, compiled like the page (built on the first need). */
+  countStatement(
+    list: ListQuery,
+    statements: CompiledList,
+  ): CompiledQuery<object, Record<string, unknown>> {
+    return (statements.count ??= new CompiledQuery(list.base().select('COUNT(*)::int', 'total')));
+  }
 }
 
-interface CompiledList {
+export interface CompiledList {
   page: CompiledQuery<object, Record<string, unknown>>;
   /** COUNT(*) of the base, for offset pages without a cheaper total. */
   count?: CompiledQuery<object, Record<string, unknown>>;
-}
-
-/** COUNT(*) of the base, its statement built the first time a list of this shape needs it. */
-async function countBase<Row>(
-  list: ListQuery<Row>,
-  statements: CompiledList,
-  dataSource: DataSource,
-  params: Record<string, unknown>,
-): Promise<number> {
-  statements.count ??= new CompiledQuery(list.base().select('COUNT(*)::int', 'total'));
-  const row = (await statements.count.one(dataSource, params)) as { total: number } | undefined;
-  return row?.total ?? 0;
 }
 
 /** Shapes times sorts is bounded, but not small: a full cache starts over. */
@@ -160,10 +170,7 @@ const MAX_COMPILED = 1000;
  * The page statement, with the cut as parameters (`:__limit`, `:__offset`,
  * `:__cursor_i`) so its text depends on the list's shape and sort only.
  */
-function buildPage<Row>(
-  list: ListQuery<Row>,
-  cursor: (string | null)[] | undefined,
-): SelectQueryBuilder<ObjectLiteral> {
+function buildPage(list: ListQuery, keyset: boolean): SelectQueryBuilder<ObjectLiteral> {
   const inner = list.base();
   const alias = inner.alias;
   inner.select(`${alias}.*`);
@@ -171,7 +178,7 @@ function buildPage<Row>(
     inner.addSelect(term.expr, SORT_ALIAS(i));
     inner.addOrderBy(term.expr, term.descending ? 'DESC' : 'ASC');
   });
-  if (cursor !== undefined) applyKeyset(inner, list.sort);
+  if (keyset) applyKeyset(inner, list.sort);
 
   const qb = list.select(
     inner

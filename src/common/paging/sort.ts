@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ValidateBy } from 'class-validator';
 import { operationsOf } from '../openapi-operations.js';
 import { invalidField } from '../problems/problem.js';
 
@@ -62,6 +65,18 @@ export function documentSortParameters(document: OpenAPIObject): OpenAPIObject {
  * direction of the last term) so pages never overlap or skip.
  */
 export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
+  const parsed = readSort(raw, spec);
+  if (typeof parsed === 'string') throw invalidField('sort', parsed);
+  return parsed;
+}
+
+/** The list's own order, when the request names none. */
+export function defaultSort(spec: SortSpec): SortTerm[] {
+  return parseSort(undefined, spec);
+}
+
+/** The terms of `raw`, or what is wrong with it. */
+function readSort(raw: string | undefined, spec: SortSpec): SortTerm[] | string {
   const text = raw === undefined || raw.trim() === '' ? spec.default : raw;
   const terms: SortTerm[] = [];
   const seen = new Set<string>();
@@ -70,13 +85,8 @@ export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
     const descending = token.startsWith('-');
     const field = descending ? token.slice(1) : token;
     const definition = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
-    if (!definition) {
-      throw invalidField(
-        'sort',
-        `must be a comma-separated list of: ${sortValues(spec).join(', ')}`,
-      );
-    }
-    if (seen.has(field)) throw invalidField('sort', `names ${field} more than once`);
+    if (!definition) return `must be a comma-separated list of: ${sortValues(spec).join(', ')}`;
+    if (seen.has(field)) return `names ${field} more than once`;
     seen.add(field);
     terms.push({ field, descending, ...definition });
   }
@@ -85,6 +95,36 @@ export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
     terms.push({ field: 'id', descending: last.descending, ...spec.id });
   }
   return terms;
+}
+
+/**
+ * The `sort` query parameter of a list, read at the edge: the query DTO's
+ * field holds SortTerm[] (give it `defaultSort(spec)` as its initial value),
+ * and text over `maxLength`, repeated, or naming an unknown or repeated field
+ * is a 400 on `sort` with the other invalid parameters. Below the controller
+ * nothing re-reads it.
+ */
+export function SortQuery(spec: SortSpec, maxLength: number): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    if (typeof value !== 'string') return 'must be a string';
+    if (value.length > maxLength) return `must be at most ${maxLength} characters`;
+    const parsed = readSort(value, spec);
+    return typeof parsed === 'string' ? parsed : undefined;
+  };
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      problem(value) === undefined ? parseSort(value as string, spec) : value,
+    ),
+    ValidateBy({
+      name: 'sort',
+      validator: {
+        // Parsed by the transform: the terms are objects; what is still text was refused.
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((term) => typeof term === 'object'),
+        defaultMessage: (args) => problem(args?.value) ?? 'is not a sort',
+      },
+    }),
+  );
 }
 
 /** Canonical text of an order, bound into cursors so one cannot be replayed under another sort. */

@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsIn,
   IsOptional,
   IsString,
   Matches,
@@ -11,10 +10,11 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
-import { sortValues } from '../../common/paging/sort.js';
-import { BlankAsUnset, Trim } from '../../common/paging/transforms.js';
+import { SortQuery, defaultSort, sortValues, type SortTerm } from '../../common/paging/sort.js';
+import { Trim } from '../../common/paging/transforms.js';
 import { MAX_TAGS_PER_POST, TAG_NAME, normaliseTagNames } from '../../tags/tag-name.js';
-import { POST_SORT } from '../posts.repository.js';
+import { parseUserRef, type UserRef } from '../../users/user-ref.js';
+import { FEED_SORT, POST_SORT } from '../post-sort.js';
 
 /** Query of GET /api/users/:id/posts: everything GET /api/posts takes but `author`. */
 export class AuthorPostsQueryDto extends PageQueryDto {
@@ -47,6 +47,7 @@ export class AuthorPostsQueryDto extends PageQueryDto {
   tag?: string[];
 
   @ApiPropertyOptional({
+    type: 'string',
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(POST_SORT).join(', ')}.`,
     // documentSortParameters turns this into a comma-separated array of these values.
     enum: sortValues(POST_SORT),
@@ -55,47 +56,42 @@ export class AuthorPostsQueryDto extends PageQueryDto {
     maxLength: 200,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  sort?: string;
+  @SortQuery(POST_SORT, 200)
+  sort: SortTerm[] = defaultSort(POST_SORT);
 }
 
 export class PostsQueryDto extends AuthorPostsQueryDto {
   @ApiPropertyOptional({
+    type: 'string',
     description:
       'A user id or a username (digits are read as an id). With your own, your drafts are listed too.',
     maxLength: 30,
     example: 'ada_l',
   })
   @IsOptional()
-  @Trim()
-  @IsString()
+  // Read here, once: `{ id }` or `{ username }`; what is neither stays text and fails below.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (parseUserRef(value.trim()) ?? value) : value,
+  )
   @ValidateBy(
-    { name: 'isAuthorRef', validator: { validate: isAuthorRef } },
+    {
+      name: 'isAuthorRef',
+      validator: { validate: (value: unknown) => typeof value === 'object' && value !== null },
+    },
     { message: 'must be a user id or a username' },
   )
-  author?: string;
-}
-
-/**
- * Digits alone are an id, which must be a positive int4 in plain decimal (as
- * path ids are); anything else must be a username.
- */
-function isAuthorRef(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (/^\d+$/.test(value)) return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647;
-  return /^[A-Za-z0-9_]{3,30}$/.test(value);
+  author?: UserRef;
 }
 
 /** GET /api/feed: paging, and `sort` by createdAt only. */
 export class FeedQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
+    type: 'string',
     enum: ['-createdAt', 'createdAt'],
     default: '-createdAt',
     description: 'Newest first by default (also when blank); the id breaks ties.',
   })
-  @BlankAsUnset()
   @IsOptional()
-  @IsIn(['-createdAt', 'createdAt'])
-  sort?: string;
+  @SortQuery(FEED_SORT, 100)
+  sort: SortTerm[] = defaultSort(FEED_SORT);
 }

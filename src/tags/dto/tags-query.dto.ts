@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
-import { sortValues } from '../../common/paging/sort.js';
-import { TAG_SORT } from '../tags.repository.js';
+import { SortQuery, defaultSort, sortValues, type SortTerm } from '../../common/paging/sort.js';
+import { TAG_SORT } from '../tag-sort.js';
 
 export class TagsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -21,6 +21,7 @@ export class TagsQueryDto extends PageQueryDto {
   search?: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     description: `Comma-separated; \`-\` for descending; the name breaks ties. One or more of: ${sortValues(TAG_SORT).join(', ')}.`,
     // documentSortParameters turns this into a comma-separated array of these values.
     enum: sortValues(TAG_SORT),
@@ -29,7 +30,6 @@ export class TagsQueryDto extends PageQueryDto {
     maxLength: 100,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  sort?: string;
+  @SortQuery(TAG_SORT, 100)
+  sort: SortTerm[] = defaultSort(TAG_SORT);
 }

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { USERNAME_PATTERN } from '../user-ref.js';
 
 /** Field rules shared by registration and account updates. */
 const lowercaseTrim = Transform(({ value }: { value: unknown }) =>
@@ -30,13 +31,13 @@ export const UsernameField = (required = true) =>
     (required ? ApiProperty : ApiPropertyOptional)({
       minLength: 3,
       maxLength: 30,
-      pattern: '^[A-Za-z0-9_]{3,30}$',
+      pattern: USERNAME_PATTERN.source,
       example: 'ada_l',
       description: 'Letters, digits and underscores; unique case-insensitively.',
     }),
     trim,
     IsString(),
-    Matches(/^[A-Za-z0-9_]{3,30}$/, {
+    Matches(USERNAME_PATTERN, {
       message: 'must be 3 to 30 letters, digits or underscores',
     }),
   );

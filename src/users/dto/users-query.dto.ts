@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/paging/page-query.dto.js';
-import { sortValues } from '../../common/paging/sort.js';
+import { SortQuery, defaultSort, sortValues, type SortTerm } from '../../common/paging/sort.js';
 import { Trim } from '../../common/paging/transforms.js';
-import { USER_SORT } from '../users.repository.js';
+import { USER_SORT } from '../user-sort.js';
 
 export class UsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -17,6 +17,7 @@ export class UsersQueryDto extends PageQueryDto {
   search?: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     description: `Comma-separated; \`-\` for descending; the id breaks ties. One or more of: ${sortValues(USER_SORT).join(', ')}.`,
     // documentSortParameters turns this into a comma-separated array of these values.
     enum: sortValues(USER_SORT),
@@ -25,7 +26,6 @@ export class UsersQueryDto extends PageQueryDto {
     maxLength: 200,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  sort?: string;
+  @SortQuery(USER_SORT, 200)
+  sort: SortTerm[] = defaultSort(USER_SORT);
 }

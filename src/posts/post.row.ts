@@ -1,0 +1,30 @@
+/** A post row as the read model selects it: the post, its author, its counts and tags. */
+export interface PostRow {
+  id: number;
+  title: string;
+  content: string;
+  published: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  authorId: number;
+  authorUsername: string;
+  authorDisplayName: string | null;
+  votes: number;
+  comments: number;
+  voted: boolean;
+  tags: string[];
+}
+
+/** Who owns a post and whether it is published: what access rules need. */
+export interface PostAccess {
+  id: number;
+  authorId: number;
+  published: boolean;
+}
+
+/** The columns a client writes. */
+export interface PostFields {
+  title: string;
+  content: string;
+  published: boolean;
+}
