@@ -37,6 +37,11 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
     this.order = order;
   }
 
+  /** The statement's SQL, with `$n` placeholders. */
+  get text(): string {
+    return this.sql;
+  }
+
   all(on: Queryable, params: Params): Promise<Row[]> {
     const values = this.order.map((name) => {
       // A missing value would bind NULL and quietly match nothing.

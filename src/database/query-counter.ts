@@ -9,14 +9,29 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 export class QueryCounter implements TypeOrmLogger {
   private readonly logger = new Logger('SQL');
   private count = 0;
+  /** While a test captures: the text of each statement sent. */
+  private captured: string[] | undefined;
 
   /** Statements sent since the process started. */
   get total(): number {
     return this.count;
   }
 
+  /** Runs fn and returns the SQL text of every statement sent meanwhile (for tests). */
+  async capture(fn: () => Promise<unknown>): Promise<string[]> {
+    const captured: string[] = [];
+    this.captured = captured;
+    try {
+      await fn();
+    } finally {
+      this.captured = undefined;
+    }
+    return captured;
+  }
+
   logQuery(query: string): void {
     this.count += 1;
+    this.captured?.push(query);
     this.logger.verbose?.(query);
   }
 

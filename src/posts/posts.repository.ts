@@ -160,17 +160,7 @@ export class PostsRepository {
   findFeed(query: PageQueryDto & { sort: SortTerm[] }, viewerId: number): Promise<Page<PostRow>> {
     return this.paginator.run(
       {
-        scope: 'feed',
-        shape: 'feed',
-        base: () =>
-          this.dataSource
-            .createQueryBuilder()
-            .from(Post, 'p')
-            .where(postVisibleSql('p', undefined))
-            .andWhere(
-              'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
-              { feedOf: viewerId },
-            ),
+        ...this.feedQuery(query.sort, viewerId),
         // The followees' published posts, kept per follower by triggers: one
         // row, however many accounts the caller follows.
         total: () =>
@@ -178,11 +168,29 @@ export class PostsRepository {
             `SELECT COALESCE((SELECT fc.posts FROM feed_counts fc WHERE fc.user_id = $1), 0) AS total`,
             [viewerId],
           ),
-        select: (qb) => withPostView(qb, viewerId),
-        sort: query.sort,
       },
       query,
     );
+  }
+
+  /** The list behind findFeed, without its total (public for the same test as listQuery). */
+  feedQuery(sort: SortTerm[], viewerId: number): ListQuery {
+    return {
+      scope: 'feed',
+      // One text per sort: the feed has no optional filter, and its caller is always signed in.
+      shape: 'feed',
+      base: () =>
+        this.dataSource
+          .createQueryBuilder()
+          .from(Post, 'p')
+          .where(postVisibleSql('p', undefined))
+          .andWhere(
+            'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
+            { feedOf: viewerId },
+          ),
+      select: (qb) => withPostView(qb, viewerId),
+      sort,
+    };
   }
 
   /**

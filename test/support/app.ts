@@ -19,6 +19,8 @@ export interface TestApp {
   db: DataSource;
   /** Runs fn and returns how many SQL statements the app sent meanwhile. */
   countQueries: (fn: () => Promise<unknown>) => Promise<number>;
+  /** Runs fn and returns the SQL text of the statements the app sent meanwhile. */
+  captureQueries: (fn: () => Promise<unknown>) => Promise<string[]>;
   close: () => Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         await fn();
         return counter.total - before;
       },
+      captureQueries: (fn) => counter.capture(fn),
       close: () => app.close(),
     };
   } finally {

@@ -1,0 +1,37 @@
+-- GET /api/posts/{id}/comments
+-- The SQL this request sends, captured from the running code by
+-- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
+
+-- 1 of 2
+SELECT COUNT(*)::int AS "total"
+FROM "comments" "c"
+WHERE "c"."post_id" = $1
+AND EXISTS (
+  SELECT 1
+  FROM posts vp
+  WHERE vp.id = $1
+  AND vp.published)
+AND "c"."parent_id" IS NULL
+
+-- 2 of 2
+SELECT c.id AS id, c.body AS body, c.created_at AS "createdAt", c.parent_id AS "parentId", "u"."id" AS "authorId", "u"."username" AS "authorUsername", "pr"."display_name" AS "authorDisplayName", (
+  SELECT COUNT(*)::int
+  FROM comments r
+  WHERE r.parent_id = c.id) AS "replies", c.__sort_0::text AS "__sort_0", c.__sort_1::text AS "__sort_1"
+FROM (
+  SELECT "c"."id" AS "__sort_1", c.*, "c"."created_at" AS "__sort_0"
+  FROM "comments" "c"
+  WHERE "c"."post_id" = $1
+  AND EXISTS (
+    SELECT 1
+    FROM posts vp
+    WHERE vp.id = $1
+    AND vp.published)
+  AND "c"."parent_id" IS NULL
+  ORDER BY "c"."created_at" ASC, "c"."id" ASC
+  LIMIT $2 OFFSET $3) "c"
+INNER
+JOIN "users" "u" ON "u"."id" = c.author_id
+LEFT
+JOIN "profiles" "pr" ON "pr"."user_id" = "u"."id"
+ORDER BY c.__sort_0 ASC, c.__sort_1 ASC

@@ -1,0 +1,23 @@
+-- GET /api/posts?sort=-votes&cursor=…
+-- The SQL this request sends, captured from the running code by
+-- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
+
+-- 1 of 1
+SELECT p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", p.votes_count AS "votes", p.comments_count AS "comments", ARRAY(
+  SELECT t.name
+  FROM post_tags pt
+  JOIN tags t ON t.id = pt.tag_id
+  WHERE pt.post_id = p.id
+  ORDER BY t.name COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+FROM (
+  SELECT "p"."id" AS "__sort_1", p.*, "p"."votes_count" AS "__sort_0"
+  FROM "posts" "p"
+  WHERE "p"."published"
+  AND ("p"."votes_count", "p"."id") < (CAST($1 AS int), CAST($2 AS int))
+  ORDER BY "p"."votes_count" DESC, "p"."id" DESC
+  LIMIT $3 OFFSET $4) "p"
+INNER
+JOIN "users" "a" ON "a"."id" = p.author_id
+LEFT
+JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
+ORDER BY p.__sort_0 DESC, p.__sort_1 DESC

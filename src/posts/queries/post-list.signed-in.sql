@@ -1,0 +1,36 @@
+-- GET /api/posts, signed in
+-- The SQL this request sends, captured from the running code by
+-- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
+
+-- 1 of 3
+SELECT "u"."token_version" AS "tokenVersion"
+FROM "users" "u"
+WHERE "u"."id" = $1
+
+-- 2 of 3
+SELECT p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", p.votes_count AS "votes", p.comments_count AS "comments", ARRAY(
+  SELECT t.name
+  FROM post_tags pt
+  JOIN tags t ON t.id = pt.tag_id
+  WHERE pt.post_id = p.id
+  ORDER BY t.name COLLATE "C") AS "tags", EXISTS (
+  SELECT 1
+  FROM votes vv
+  WHERE vv.post_id = p.id
+  AND vv.user_id = $1) AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+FROM (
+  SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
+  FROM "posts" "p"
+  WHERE "p"."published"
+  ORDER BY "p"."created_at" DESC, "p"."id" DESC
+  LIMIT $2 OFFSET $3) "p"
+INNER
+JOIN "users" "a" ON "a"."id" = p.author_id
+LEFT
+JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
+ORDER BY p.__sort_0 DESC, p.__sort_1 DESC
+
+-- 3 of 3
+SELECT value::int AS total
+FROM counters
+WHERE name = 'published_posts'

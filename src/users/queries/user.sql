@@ -1,0 +1,29 @@
+-- GET /api/users/{id}, signed in
+-- The SQL this request sends, captured from the running code by
+-- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
+
+-- 1 of 2
+SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", "u"."id" AS id, "u"."username" AS username, "u"."created_at" AS "createdAt", "p"."display_name" AS "profileDisplayName", "p"."avatar_url" AS "profileAvatarUrl", "p"."updated_at" AS "profileUpdatedAt", (
+  SELECT COUNT(*)::int
+  FROM posts up
+  WHERE up.author_id = "u"."id"
+  AND up.published) AS "postsCount", (
+  SELECT COUNT(*)::int
+  FROM follows fr
+  WHERE fr.followee_id = "u"."id") AS "followersCount", (
+  SELECT COUNT(*)::int
+  FROM follows fg
+  WHERE fg.follower_id = "u"."id") AS "followingCount", EXISTS (
+  SELECT 1
+  FROM follows vf
+  WHERE vf.follower_id = $1
+  AND vf.followee_id = "u"."id") AS "following"
+FROM "users" "u"
+LEFT
+JOIN "profiles" "p" ON "p"."user_id" = "u"."id"
+WHERE "u"."id" = $2
+
+-- 2 of 2
+SELECT "u"."token_version" AS "tokenVersion"
+FROM "users" "u"
+WHERE "u"."id" = $1
