@@ -1,42 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  type Auth,
+  createPostAs,
   expectInvalid,
   expectProblem,
   marker,
   type RegisteredUser,
   registerUser,
-  createPostAs,
   type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { count } from './support/db.js';
+import { getList, ids, type Page, type PostPage, type Query } from './support/lists.js';
+import { ISO_UTC, SUMMARY_KEYS } from './support/shapes.js';
+import { setDisplayName } from './support/social.js';
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const COMMENT_KEYS = ['author', 'body', 'createdAt', 'id', 'parentId', 'replies'];
-const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 
-interface CommentBody {
-  id: number;
-  body: string;
-  createdAt: string;
-  author: { id: number; username: string; displayName: string | null };
-  parentId: number | null;
-  replies: number;
-}
-
-/** A Post as the contract types it. */
-type PostBody = Schemas['PostResponse'];
-
-interface Meta {
-  total: number | null;
-  limit: number;
-  offset: number | null;
-  nextCursor: string | null;
-}
-
-interface ListBody<T> {
-  data: T[];
-  meta: Meta;
-}
+/** A Comment as the contract types it. */
+type CommentBody = Schemas['CommentResponse'];
 
 interface CommentRow {
   id: number;
@@ -45,11 +27,6 @@ interface CommentRow {
   parent_id: number | null;
   body: string;
 }
-
-type Query = Record<string, string | number>;
-type Auth = { Authorization: string };
-
-const ids = (body: unknown) => (body as ListBody<{ id: number }>).data.map((c) => c.id);
 
 describe('comments', () => {
   let t: TestApp;
@@ -62,11 +39,6 @@ describe('comments', () => {
     await t.close();
   });
 
-  async function count(sql: string, params: unknown[]): Promise<number> {
-    const rows: { n: number }[] = await t.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params);
-    return rows[0].n;
-  }
-
   /** The stored comments of a post, oldest id first. */
   async function rowsOf(postId: number): Promise<CommentRow[]> {
     return t.db.query(
@@ -74,9 +46,6 @@ describe('comments', () => {
       [postId],
     );
   }
-
-  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
-    createPostAs(t, user, fields);
 
   function postComment(postId: number | string, body: unknown, auth?: Auth) {
     const req = t.http().post(`/api/posts/${postId}/comments`);
@@ -98,21 +67,13 @@ describe('comments', () => {
     return res.body as CommentBody;
   }
 
-  function getList(path: string, query: Query = {}, auth?: Auth) {
-    const qs = new URLSearchParams(
-      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
-    ).toString();
-    const req = t.http().get(qs ? `${path}?${qs}` : path);
-    return auth ? req.set(auth) : req;
-  }
-
   const listComments = (postId: number | string, query: Query = {}, auth?: Auth) =>
-    getList(`/api/posts/${postId}/comments`, query, auth);
+    getList(t, `/api/posts/${postId}/comments`, query, auth);
 
   /** The comments listed (all on one page), as their bodies. */
   async function listed(postId: number, query: Query = {}, auth?: Auth): Promise<CommentBody[]> {
     const body = (await listComments(postId, { limit: 100, ...query }, auth).expect(200))
-      .body as ListBody<CommentBody>;
+      .body as Page<CommentBody>;
     expect(body.meta.nextCursor).toBeNull();
     return body.data;
   }
@@ -127,19 +88,15 @@ describe('comments', () => {
   async function commentsCount(postId: number, auth?: Auth): Promise<number> {
     const req = t.http().get(`/api/posts/${postId}`);
     const res = await (auth ? req.set(auth) : req).expect(200);
-    return (res.body as PostBody).comments;
-  }
-
-  async function setDisplayName(user: RegisteredUser, displayName: string): Promise<void> {
-    await t.http().put('/api/users/me/profile').set(user.auth).send({ displayName }).expect(201);
+    return (res.body as Schemas['PostResponse']).comments;
   }
 
   describe('POST /api/posts/:id/comments', () => {
     it('answers 201 Comment with exactly its fields, the body trimmed, and stores it', async () => {
       const author = await registerUser(t);
       const commenter = await registerUser(t);
-      await setDisplayName(commenter, 'Grace Hopper');
-      const post = await createPost(author);
+      await setDisplayName(t, commenter, 'Grace Hopper');
+      const post = await createPostAs(t, author);
 
       const res = await postComment(post.id, { body: '  A fine engine.  ' }, commenter.auth).expect(
         201,
@@ -173,7 +130,7 @@ describe('comments', () => {
 
     it('answers author.displayName null without a profile, and accepts a body of 5000 characters', async () => {
       const user = await registerUser(t);
-      const post = await createPost(user);
+      const post = await createPostAs(t, user);
       const long = await comment(user, post.id, 'b'.repeat(5000));
       expect(long.body).toHaveLength(5000);
       expect(long.author).toEqual({ id: user.id, username: user.username, displayName: null });
@@ -183,7 +140,7 @@ describe('comments', () => {
     it("stores a reply with parentId, and counts it in the parent's replies", async () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const parent = await comment(author, post.id, 'Parent');
 
       const res = await postComment(
@@ -224,20 +181,20 @@ describe('comments', () => {
     it('answers 400 (parentId) for a parent that is a comment of another post, storing nothing', async () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
-      const post = await createPost(author);
-      const elsewhere = await createPost(author);
+      const post = await createPostAs(t, author);
+      const elsewhere = await createPostAs(t, author);
       const foreign = await comment(author, elsewhere.id, 'Elsewhere');
 
       const res = await postComment(post.id, { body: 'Lost', parentId: foreign.id }, other.auth);
       expectInvalid(res, 'parentId');
       expect(await rowsOf(post.id)).toEqual([]);
-      expect(await count('comments WHERE author_id = $1', [other.id])).toBe(0);
+      expect(await count(t, 'comments WHERE author_id = $1', [other.id])).toBe(0);
       expect(await repliesOf(elsewhere.id, foreign.id)).toBe(0);
     });
 
     it('answers 404 for a missing parent and for a missing post, storing nothing', async () => {
       const user = await registerUser(t);
-      const post = await createPost(user);
+      const post = await createPostAs(t, user);
       const rows: { max: number }[] = await t.db.query(
         'SELECT coalesce(max(id), 0)::int AS max FROM comments',
       );
@@ -245,7 +202,7 @@ describe('comments', () => {
         expectProblem(await postComment(post.id, { body: 'x', parentId }, user.auth), 404);
       }
       expectProblem(await postComment(2147483647, { body: 'x' }, user.auth), 404);
-      expect(await count('comments WHERE author_id = $1', [user.id])).toBe(0);
+      expect(await count(t, 'comments WHERE author_id = $1', [user.id])).toBe(0);
     });
 
     it.each(['0x10', '1e3', '0', '-1', 'abc', '99999999999'])(
@@ -253,14 +210,14 @@ describe('comments', () => {
       async (id) => {
         const user = await registerUser(t);
         expectInvalid(await postComment(id, { body: 'x' }, user.auth), 'id');
-        expect(await count('comments WHERE author_id = $1', [user.id])).toBe(0);
+        expect(await count(t, 'comments WHERE author_id = $1', [user.id])).toBe(0);
       },
     );
 
     it("answers 404 to another user for a draft, and lets the draft's author comment on it", async () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
-      const draft = await createPost(author, { published: false });
+      const draft = await createPostAs(t, author, { published: false });
 
       expectProblem(await postComment(draft.id, { body: 'Sneaky' }, other.auth), 404);
       expect(await rowsOf(draft.id)).toEqual([]);
@@ -281,7 +238,7 @@ describe('comments', () => {
         await postComment(draft.id, { body: 'Sneaky', parentId: own.id }, other.auth),
         404,
       );
-      expect(await count('comments WHERE author_id = $1', [other.id])).toBe(0);
+      expect(await count(t, 'comments WHERE author_id = $1', [other.id])).toBe(0);
     });
 
     const invalid: [string, Record<string, unknown>, string][] = [
@@ -310,16 +267,16 @@ describe('comments', () => {
       'answers 400 naming the field for %s, storing nothing',
       async (_, fields, field) => {
         const user = await registerUser(t);
-        const post = await createPost(user);
+        const post = await createPostAs(t, user);
         expectInvalid(await postComment(post.id, { body: 'Valid', ...fields }, user.auth), field);
         expect(await rowsOf(post.id)).toEqual([]);
-        expect(await count('comments WHERE author_id = $1', [user.id])).toBe(0);
+        expect(await count(t, 'comments WHERE author_id = $1', [user.id])).toBe(0);
       },
     );
 
     it('answers 401 with WWW-Authenticate without a token or with a bad one, storing nothing', async () => {
       const author = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const anonymous = await postComment(post.id, { body: 'Anonymous' });
       expectProblem(anonymous, 401);
       expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -337,8 +294,8 @@ describe('comments', () => {
     let author: RegisteredUser;
     let u1: RegisteredUser;
     let u2: RegisteredUser;
-    let post: PostBody;
-    let elsewhere: PostBody;
+    let post: Schemas['PostResponse'];
+    let elsewhere: Schemas['PostResponse'];
     let foreign: CommentBody;
     /** Top-level comments, oldest first. */
     let top: CommentBody[];
@@ -350,8 +307,8 @@ describe('comments', () => {
       author = await registerUser(t);
       u1 = await registerUser(t);
       u2 = await registerUser(t);
-      post = await createPost(author);
-      elsewhere = await createPost(u1);
+      post = await createPostAs(t, author);
+      elsewhere = await createPostAs(t, u1);
       top = [];
       top.push(await comment(u1, post.id, 'first'));
       foreign = await comment(u1, elsewhere.id, 'on another post');
@@ -371,7 +328,7 @@ describe('comments', () => {
           data: [{ ...top[0], replies: 2 }, ...top.slice(1)],
           meta: { total: 5, limit: 20, offset: 0, nextCursor: null },
         });
-        for (const item of (res.body as ListBody<CommentBody>).data) {
+        for (const item of (res.body as Page<CommentBody>).data) {
           expect(Object.keys(item).sort()).toEqual(COMMENT_KEYS);
           expect(item.parentId).toBeNull();
         }
@@ -413,7 +370,7 @@ describe('comments', () => {
       'answers 400 (sort) for sort=%p',
       async (sort) => {
         expectInvalid(await listComments(post.id, { sort }), 'sort');
-        expect(await count('comments WHERE post_id = $1', [post.id])).toBe(8);
+        expect(await count(t, 'comments WHERE post_id = $1', [post.id])).toBe(8);
       },
     );
 
@@ -421,7 +378,7 @@ describe('comments', () => {
       const found: number[] = [];
       for (let offset = 0; offset < 100; offset += limit) {
         const body = (await listComments(post.id, { ...query, limit, offset }).expect(200))
-          .body as ListBody<CommentBody>;
+          .body as Page<CommentBody>;
         expect(body.meta).toEqual({
           total,
           limit,
@@ -440,7 +397,7 @@ describe('comments', () => {
       for (let page = 0; page < 100; page += 1) {
         const q: Query = { ...query, limit };
         if (cursor !== null) q.cursor = cursor;
-        const body = (await listComments(post.id, q).expect(200)).body as ListBody<CommentBody>;
+        const body = (await listComments(post.id, q).expect(200)).body as Page<CommentBody>;
         expect(body.meta.limit).toBe(limit);
         expect(body.meta.total).toBe(cursor === null ? total : null);
         expect(body.meta.offset).toBe(cursor === null ? 0 : null);
@@ -469,7 +426,7 @@ describe('comments', () => {
 
     it('refuses a cursor of another comment list and offset with cursor', async () => {
       const first = (await listComments(post.id, { limit: 2 }).expect(200))
-        .body as ListBody<CommentBody>;
+        .body as Page<CommentBody>;
       const cursor = first.meta.nextCursor ?? '';
       expect(cursor).not.toBe('');
       expectInvalid(
@@ -511,7 +468,7 @@ describe('comments', () => {
     });
 
     it("answers 404 for a draft's comments to anonymous callers and other users, 200 to its author", async () => {
-      const draft = await createPost(author, { published: false });
+      const draft = await createPostAs(t, author, { published: false });
       const own = await comment(author, draft.id, 'draft note');
       expectProblem(await listComments(draft.id), 404);
       expectProblem(await listComments(draft.id, {}, u1.auth), 404);
@@ -533,25 +490,24 @@ describe('comments', () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
       const m = marker();
-      const post = await createPost(author, { title: `${m} counted` });
+      const post = await createPostAs(t, author, { title: `${m} counted` });
       const a = await comment(other, post.id, 'a');
       const b = await comment(author, post.id, 'b', a.id);
       await comment(other, post.id, 'c', b.id);
       await comment(other, post.id, 'd', a.id);
       await comment(author, post.id, 'e');
-      const quiet = await createPost(author, { title: `${m} quiet` });
+      const quiet = await createPostAs(t, author, { title: `${m} quiet` });
 
       expect(await commentsCount(post.id)).toBe(5);
       expect(await commentsCount(post.id, other.auth)).toBe(5);
       expect(await commentsCount(quiet.id)).toBe(0);
-      const list = (await getList('/api/posts', { search: m }).expect(200))
-        .body as ListBody<PostBody>;
+      const list = (await getList(t, '/api/posts', { search: m }).expect(200)).body as PostPage;
       expect(list.data.map((p) => [p.id, p.comments])).toEqual([
         [quiet.id, 0],
         [post.id, 5],
       ]);
-      const byAuthor = (await getList(`/api/users/${author.id}/posts`).expect(200))
-        .body as ListBody<PostBody>;
+      const byAuthor = (await getList(t, `/api/users/${author.id}/posts`).expect(200))
+        .body as PostPage;
       expect(byAuthor.data.map((p) => [p.id, p.comments])).toEqual([
         [quiet.id, 0],
         [post.id, 5],
@@ -562,25 +518,26 @@ describe('comments', () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
       const m = marker();
-      const none = await createPost(author, { title: `${m} none` });
-      const three = await createPost(author, { title: `${m} three` });
-      const one = await createPost(author, { title: `${m} one` });
-      const alsoThree = await createPost(author, { title: `${m} also three` });
+      const none = await createPostAs(t, author, { title: `${m} none` });
+      const three = await createPostAs(t, author, { title: `${m} three` });
+      const one = await createPostAs(t, author, { title: `${m} one` });
+      const alsoThree = await createPostAs(t, author, { title: `${m} also three` });
       const tops = await comment(other, three.id, 'top');
       await comment(author, three.id, 'reply', tops.id);
       await comment(other, three.id, 'top 2');
       await comment(other, one.id, 'only');
       for (let i = 0; i < 3; i += 1) await comment(other, alsoThree.id, `c${i}`);
       // A draft with more comments stays out of the list.
-      const draft = await createPost(author, { title: `${m} draft`, published: false });
+      const draft = await createPostAs(t, author, { title: `${m} draft`, published: false });
       for (let i = 0; i < 4; i += 1) await comment(author, draft.id, `d${i}`);
 
-      const desc = await getList('/api/posts', { search: m, sort: '-comments' }).expect(200);
+      const desc = await getList(t, '/api/posts', { search: m, sort: '-comments' }).expect(200);
       expect(ids(desc.body)).toEqual([alsoThree.id, three.id, one.id, none.id]);
-      expect((desc.body as ListBody<PostBody>).data.map((p) => p.comments)).toEqual([3, 3, 1, 0]);
-      const asc = await getList('/api/posts', { search: m, sort: 'comments' }).expect(200);
+      expect((desc.body as PostPage).data.map((p) => p.comments)).toEqual([3, 3, 1, 0]);
+      const asc = await getList(t, '/api/posts', { search: m, sort: 'comments' }).expect(200);
       expect(ids(asc.body)).toEqual([none.id, one.id, three.id, alsoThree.id]);
       const own = await getList(
+        t,
         '/api/posts',
         { search: m, sort: '-comments', author: author.username },
         author.auth,
@@ -598,7 +555,7 @@ describe('comments', () => {
     it("lets the comment's author delete it: 204, removed, the post's count drops", async () => {
       const author = await registerUser(t);
       const commenter = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const kept = await comment(author, post.id, 'kept');
       const gone = await comment(commenter, post.id, 'gone');
       expect(await commentsCount(post.id)).toBe(2);
@@ -614,7 +571,7 @@ describe('comments', () => {
     it("lets the post's author delete someone else's comment", async () => {
       const author = await registerUser(t);
       const commenter = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const theirs = await comment(commenter, post.id, 'theirs');
       await remove(theirs.id, author.auth).expect(204);
       expect(await rowsOf(post.id)).toEqual([]);
@@ -626,10 +583,10 @@ describe('comments', () => {
       const commenter = await registerUser(t);
       const replier = await registerUser(t);
       const stranger = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const parent = await comment(commenter, post.id, 'parent');
       const reply = await comment(replier, post.id, 'reply', parent.id);
-      const strangersPost = await createPost(stranger);
+      const strangersPost = await createPostAs(t, stranger);
 
       expectProblem(await remove(parent.id, stranger.auth), 403);
       expectProblem(await remove(reply.id, stranger.auth), 403);
@@ -642,7 +599,7 @@ describe('comments', () => {
 
     it('answers 404 for a missing comment, 400 for a bad id, 401 without a token', async () => {
       const author = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const kept = await comment(author, post.id, 'kept');
       expectProblem(await remove(2147483647, author.auth), 404);
       for (const id of ['0x10', '1e3', '0', '-1', 'abc', '99999999999']) {
@@ -658,7 +615,7 @@ describe('comments', () => {
     it("answers 404 to a commenter once the post became a draft, and lets the post's author delete it", async () => {
       const author = await registerUser(t);
       const commenter = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const theirs = await comment(commenter, post.id, 'before unpublishing');
       await t
         .http()
@@ -676,7 +633,7 @@ describe('comments', () => {
       const author = await registerUser(t);
       const u1 = await registerUser(t);
       const u2 = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const root = await comment(u1, post.id, 'root');
       const r1 = await comment(u2, post.id, 'r1', root.id);
       const r2 = await comment(author, post.id, 'r2', root.id);
@@ -688,7 +645,7 @@ describe('comments', () => {
 
       await remove(root.id, u1.auth).expect(204);
       expect(
-        await count('comments WHERE id = ANY($1)', [[root.id, r1.id, r2.id, rr.id, rrr.id]]),
+        await count(t, 'comments WHERE id = ANY($1)', [[root.id, r1.id, r2.id, rr.id, rrr.id]]),
       ).toBe(0);
       expect((await rowsOf(post.id)).map((r) => r.id)).toEqual([sibling.id, siblingReply.id]);
       expect(await commentsCount(post.id)).toBe(2);
@@ -699,7 +656,7 @@ describe('comments', () => {
     it("lowers the parent's replies when a reply is deleted", async () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
-      const post = await createPost(author);
+      const post = await createPostAs(t, author);
       const parent = await comment(author, post.id, 'parent');
       const first = await comment(other, post.id, 'first', parent.id);
       const second = await comment(other, post.id, 'second', parent.id);
@@ -709,7 +666,7 @@ describe('comments', () => {
       await remove(first.id, other.auth).expect(204);
       expect(await repliesOf(post.id, parent.id)).toBe(1);
       expect(await listed(post.id, { parentId: parent.id })).toEqual([second]);
-      expect(await count('comments WHERE id = $1', [deeper.id])).toBe(0);
+      expect(await count(t, 'comments WHERE id = $1', [deeper.id])).toBe(0);
       expect(await commentsCount(post.id)).toBe(2);
     });
   });
@@ -720,8 +677,8 @@ describe('comments', () => {
       const author = await registerUser(t);
       const other = await registerUser(t);
       const m = marker();
-      const post = await createPost(author, { title: `${m} stays` });
-      const leaversPost = await createPost(leaver, { title: `${m} goes` });
+      const post = await createPostAs(t, author, { title: `${m} stays` });
+      const leaversPost = await createPostAs(t, leaver, { title: `${m} goes` });
 
       const c1 = await comment(leaver, post.id, 'by the leaver');
       const b1 = await comment(other, post.id, 'answer to the leaver', c1.id);
@@ -740,28 +697,27 @@ describe('comments', () => {
 
       await t.http().delete('/api/users/me').set(leaver.auth).expect(204);
 
-      expect(await count('comments WHERE author_id = $1', [leaver.id])).toBe(0);
+      expect(await count(t, 'comments WHERE author_id = $1', [leaver.id])).toBe(0);
       expect(
-        await count('comments WHERE id = ANY($1)', [
+        await count(t, 'comments WHERE id = ANY($1)', [
           [c1.id, b1.id, a1.id, l2.id, a2.id, onLeavers.id],
         ]),
       ).toBe(0);
       expect(await rowsOf(leaversPost.id)).toEqual([]);
       expect((await rowsOf(post.id)).map((r) => r.id)).toEqual([c2.id, kept.id]);
-      expect(await count('comments WHERE author_id = $1', [other.id])).toBe(1);
+      expect(await count(t, 'comments WHERE author_id = $1', [other.id])).toBe(1);
 
       expect(await commentsCount(post.id)).toBe(2);
       expect(await listed(post.id)).toEqual([{ ...c2, replies: 1 }]);
       expect(await listed(post.id, { parentId: c2.id })).toEqual([kept]);
-      const list = (await getList('/api/posts', { search: m }).expect(200))
-        .body as ListBody<PostBody>;
+      const list = (await getList(t, '/api/posts', { search: m }).expect(200)).body as PostPage;
       expect(list.data.map((p) => [p.id, p.comments])).toEqual([[post.id, 2]]);
       expectProblem(await listComments(leaversPost.id), 404);
     });
   });
 
   describe('query budgets', () => {
-    let post: PostBody;
+    let post: Schemas['PostResponse'];
     let viewer: RegisteredUser;
     let parent: CommentBody;
     let tops3: CommentBody;
@@ -769,8 +725,8 @@ describe('comments', () => {
     beforeAll(async () => {
       const author = await registerUser(t);
       viewer = await registerUser(t);
-      await setDisplayName(author, 'Counted');
-      post = await createPost(author);
+      await setDisplayName(t, author, 'Counted');
+      post = await createPostAs(t, author);
       const tops: CommentBody[] = [];
       for (let i = 0; i < 12; i += 1) tops.push(await comment(author, post.id, `top ${i}`));
       for (let i = 0; i < 6; i += 1) await comment(viewer, post.id, `reply ${i}`, tops[i % 3].id);
@@ -778,10 +734,10 @@ describe('comments', () => {
       tops3 = tops[3];
     });
 
-    async function measure(query: Query, auth?: Auth): Promise<[number, ListBody<CommentBody>]> {
-      let body: ListBody<CommentBody> | undefined;
+    async function measure(query: Query, auth?: Auth): Promise<[number, Page<CommentBody>]> {
+      let body: Page<CommentBody> | undefined;
       const n = await t.countQueries(async () => {
-        body = (await listComments(post.id, query, auth).expect(200)).body as ListBody<CommentBody>;
+        body = (await listComments(post.id, query, auth).expect(200)).body as Page<CommentBody>;
       });
       if (!body) throw new Error('no body');
       return [n, body];
@@ -855,7 +811,7 @@ describe('comments', () => {
         }
       ).schemas;
       const user = await registerUser(t);
-      const post = await createPost(user);
+      const post = await createPostAs(t, user);
       const parent = await comment(user, post.id, 'parent');
       const reply = await comment(user, post.id, 'reply', parent.id);
       const listedReply = (await listed(post.id, { parentId: parent.id }))[0];

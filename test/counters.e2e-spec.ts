@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerUser, type RegisteredUser } from './support/api.js';
+import { type Auth, registerUser, type RegisteredUser, type Schemas } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import type { PostPage } from './support/lists.js';
 import { ownDatabase } from './support/own-database.js';
 
-interface PostBody {
-  id: number;
-  votes: number;
-  comments: number;
-}
-
-interface ListBody {
-  data: PostBody[];
-  meta: { total: number | null };
-}
+/** A Post as the contract types it. */
+type PostBody = Schemas['PostResponse'];
 
 interface Drift {
   votes: number;
@@ -89,10 +82,10 @@ describe('maintained counters', () => {
     return (await app().http().get(`/api/posts/${id}`).expect(200)).body as PostBody;
   }
 
-  async function total(path: string, auth?: { Authorization: string }): Promise<number | null> {
+  async function total(path: string, auth?: Auth): Promise<number | null> {
     const req = app().http().get(path);
     const res = await (auth ? req.set(auth) : req).expect(200);
-    return (res.body as ListBody).meta.total;
+    return (res.body as PostPage).meta.total;
   }
 
   it('keeps votes_count equal to COUNT(*) through concurrent votes, unvotes and double votes', async () => {
@@ -382,7 +375,7 @@ describe('maintained counters', () => {
       SELECT p.id FROM posts p WHERE p.published
        ORDER BY (SELECT COUNT(*) FROM votes v WHERE v.post_id = p.id) DESC, p.id DESC LIMIT 100`);
     const res = await app().http().get('/api/posts?sort=-votes&limit=100').expect(200);
-    expect((res.body as ListBody).data.map((p) => p.id)).toEqual(rows.map((r) => r.id));
+    expect((res.body as PostPage).data.map((p) => p.id)).toEqual(rows.map((r) => r.id));
     expect(rows.length).toBeGreaterThan(3);
   });
 

@@ -1,50 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  type Auth,
+  createPostAs,
   expectInvalid,
   expectProblem,
   flipAt,
   marker,
   type RegisteredUser,
   registerUser,
-  createPostAs,
-  type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-
-const POST_KEYS = [
-  'author',
-  'comments',
-  'content',
-  'createdAt',
-  'id',
-  'published',
-  'tags',
-  'title',
-  'updatedAt',
-  'voted',
-  'votes',
-];
-const SUMMARY_KEYS = ['displayName', 'id', 'username'];
-
-/** A Post as the contract types it. */
-type PostBody = Schemas['PostResponse'];
-
-interface Meta {
-  total: number | null;
-  limit: number;
-  offset: number | null;
-  nextCursor: string | null;
-}
-
-interface ListBody {
-  data: PostBody[];
-  meta: Meta;
-}
-
-type Query = Record<string, string | number>;
-type Auth = { Authorization: string };
-
-const ids = (body: unknown) => (body as ListBody).data.map((p) => p.id);
+import { ids, type PostPage, type Query } from './support/lists.js';
+import { POST_KEYS, SUMMARY_KEYS } from './support/shapes.js';
+import { follow, vote } from './support/social.js';
 
 describe('feed', () => {
   let t: TestApp;
@@ -57,19 +25,8 @@ describe('feed', () => {
     await t.close();
   });
 
-  const createPost = (user: RegisteredUser, fields: Partial<Schemas['CreatePostDto']> = {}) =>
-    createPostAs(t, user, fields);
-
-  async function follow(follower: RegisteredUser, followee: RegisteredUser): Promise<void> {
-    await t.http().post(`/api/users/${followee.id}/follow`).set(follower.auth).expect(201);
-  }
-
   async function unfollow(follower: RegisteredUser, followee: RegisteredUser): Promise<void> {
     await t.http().delete(`/api/users/${followee.id}/follow`).set(follower.auth).expect(204);
-  }
-
-  async function vote(user: RegisteredUser, postId: number): Promise<void> {
-    await t.http().post(`/api/posts/${postId}/votes`).set(user.auth).expect(201);
   }
 
   function feed(query: Query, auth?: Auth) {
@@ -90,7 +47,7 @@ describe('feed', () => {
     const found: number[] = [];
     let total: number | null = null;
     for (let offset = 0; offset < 200; offset += limit) {
-      const body = (await feed({ ...query, limit, offset }, auth).expect(200)).body as ListBody;
+      const body = (await feed({ ...query, limit, offset }, auth).expect(200)).body as PostPage;
       total ??= body.meta.total;
       expect(body.meta.total).toBe(total);
       expect(body.meta.limit).toBe(limit);
@@ -110,7 +67,7 @@ describe('feed', () => {
     for (let page = 0; page < 200; page += 1) {
       const q: Query = { ...query, limit };
       if (cursor !== null) q.cursor = cursor;
-      const body = (await feed(q, auth).expect(200)).body as ListBody;
+      const body = (await feed(q, auth).expect(200)).body as PostPage;
       expect(body.meta.limit).toBe(limit);
       if (cursor === null) {
         expect(body.meta.total).toEqual(expect.any(Number));
@@ -155,24 +112,24 @@ describe('feed', () => {
         .set(ada.auth)
         .send({ displayName: 'Ada' })
         .expect(201);
-      await follow(reader, ada);
-      await follow(reader, bob);
+      await follow(t, reader, ada);
+      await follow(t, reader, bob);
       // Follows in the other direction, or of someone else, do not feed the reader.
-      await follow(fan, reader);
-      await follow(ada, stranger);
+      await follow(t, fan, reader);
+      await follow(t, ada, stranger);
 
       const m = marker();
-      const a1 = await createPost(ada, { title: `${m} a1`, tags: [`${m}-x`, `${m}-a`] });
-      await createPost(stranger, { title: `${m} stranger` });
-      const b1 = await createPost(bob, { title: `${m} b1` });
-      await createPost(ada, { title: `${m} ada draft`, published: false });
-      await createPost(reader, { title: `${m} own` });
-      await createPost(fan, { title: `${m} fan` });
-      const a2 = await createPost(ada, { title: `${m} a2` });
+      const a1 = await createPostAs(t, ada, { title: `${m} a1`, tags: [`${m}-x`, `${m}-a`] });
+      await createPostAs(t, stranger, { title: `${m} stranger` });
+      const b1 = await createPostAs(t, bob, { title: `${m} b1` });
+      await createPostAs(t, ada, { title: `${m} ada draft`, published: false });
+      await createPostAs(t, reader, { title: `${m} own` });
+      await createPostAs(t, fan, { title: `${m} fan` });
+      const a2 = await createPostAs(t, ada, { title: `${m} a2` });
 
       const res = await feed({}, reader.auth).expect(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      const body = res.body as ListBody;
+      const body = res.body as PostPage;
       expect(ids(body)).toEqual([a2.id, b1.id, a1.id]);
       for (const post of body.data) {
         expect(Object.keys(post).sort()).toEqual(POST_KEYS);
@@ -195,36 +152,36 @@ describe('feed', () => {
       expect(fromPosts.body.data).toEqual(body.data.filter((p) => p.author.id === ada.id));
 
       // The stranger's follower sees the stranger's post only.
-      const ofAda = (await feed({}, ada.auth).expect(200)).body as ListBody;
+      const ofAda = (await feed({}, ada.auth).expect(200)).body as PostPage;
       expect(ofAda.data.map((p) => p.title)).toEqual([`${m} stranger`]);
     });
 
     it("unfollowing removes that author's posts; following again brings them back", async () => {
       const reader = await registerUser(t);
       const [kept, dropped] = [await registerUser(t), await registerUser(t)];
-      await follow(reader, kept);
-      await follow(reader, dropped);
-      const d1 = await createPost(dropped);
-      const k1 = await createPost(kept);
-      const d2 = await createPost(dropped);
+      await follow(t, reader, kept);
+      await follow(t, reader, dropped);
+      const d1 = await createPostAs(t, dropped);
+      const k1 = await createPostAs(t, kept);
+      const d2 = await createPostAs(t, dropped);
       expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([d2.id, k1.id, d1.id]);
 
       await unfollow(reader, dropped);
-      const after = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      const after = (await feed({}, reader.auth).expect(200)).body as PostPage;
       expect(ids(after)).toEqual([k1.id]);
       expect(after.meta.total).toBe(1);
 
-      await follow(reader, dropped);
+      await follow(t, reader, dropped);
       expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([d2.id, k1.id, d1.id]);
     });
 
     it('follows posts as they change: a draft published later joins it, an unpublished or deleted post leaves it', async () => {
       const reader = await registerUser(t);
       const author = await registerUser(t);
-      await follow(reader, author);
-      const first = await createPost(author);
-      const second = await createPost(author);
-      const draft = await createPost(author, { published: false });
+      await follow(t, reader, author);
+      const first = await createPostAs(t, author);
+      const second = await createPostAs(t, author);
+      const draft = await createPostAs(t, author, { published: false });
       expect(ids((await feed({}, reader.auth).expect(200)).body)).toEqual([second.id, first.id]);
 
       await t
@@ -240,7 +197,7 @@ describe('feed', () => {
         .send({ published: false })
         .expect(200);
       await t.http().delete(`/api/posts/${first.id}`).set(author.auth).expect(204);
-      const now = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      const now = (await feed({}, reader.auth).expect(200)).body as PostPage;
       expect(ids(now)).toEqual([draft.id]);
       expect(now.meta.total).toBe(1);
     });
@@ -248,25 +205,25 @@ describe('feed', () => {
     it("drops a deleted followee's posts", async () => {
       const reader = await registerUser(t);
       const [stays, leaves] = [await registerUser(t), await registerUser(t)];
-      await follow(reader, stays);
-      await follow(reader, leaves);
-      const kept = await createPost(stays);
-      await createPost(leaves);
+      await follow(t, reader, stays);
+      await follow(t, reader, leaves);
+      const kept = await createPostAs(t, stays);
+      await createPostAs(t, leaves);
       await t.http().delete('/api/users/me').set(leaves.auth).expect(204);
-      const body = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      const body = (await feed({}, reader.auth).expect(200)).body as PostPage;
       expect(ids(body)).toEqual([kept.id]);
       expect(body.meta.total).toBe(1);
     });
 
     it('answers an empty list with total 0 to a user who follows nobody, or only silent users', async () => {
       const loner = await registerUser(t);
-      await createPost(loner);
+      await createPostAs(t, loner);
       const empty = { data: [], meta: { total: 0, limit: 20, offset: 0, nextCursor: null } };
       expect((await feed({}, loner.auth).expect(200)).body).toEqual(empty);
 
       const silent = await registerUser(t);
-      await createPost(silent, { published: false });
-      await follow(loner, silent);
+      await createPostAs(t, silent, { published: false });
+      await follow(t, loner, silent);
       expect((await feed({}, loner.auth).expect(200)).body).toEqual(empty);
     });
 
@@ -274,22 +231,22 @@ describe('feed', () => {
       const reader = await registerUser(t);
       const author = await registerUser(t);
       const other = await registerUser(t);
-      await follow(reader, author);
-      await follow(other, author);
-      const liked = await createPost(author);
-      const plain = await createPost(author);
-      const byOther = await createPost(author);
-      await vote(reader, liked.id);
-      await vote(other, liked.id);
-      await vote(other, byOther.id);
+      await follow(t, reader, author);
+      await follow(t, other, author);
+      const liked = await createPostAs(t, author);
+      const plain = await createPostAs(t, author);
+      const byOther = await createPostAs(t, author);
+      await vote(t, reader, liked.id);
+      await vote(t, other, liked.id);
+      await vote(t, other, byOther.id);
 
-      const asReader = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      const asReader = (await feed({}, reader.auth).expect(200)).body as PostPage;
       expect(asReader.data.map((p) => [p.id, p.votes, p.voted])).toEqual([
         [byOther.id, 1, false],
         [plain.id, 0, false],
         [liked.id, 2, true],
       ]);
-      const asOther = (await feed({}, other.auth).expect(200)).body as ListBody;
+      const asOther = (await feed({}, other.auth).expect(200)).body as PostPage;
       expect(asOther.data.map((p) => [p.id, p.votes, p.voted])).toEqual([
         [byOther.id, 1, true],
         [plain.id, 0, false],
@@ -297,7 +254,7 @@ describe('feed', () => {
       ]);
 
       await t.http().delete(`/api/posts/${liked.id}/votes`).set(reader.auth).expect(204);
-      const after = (await feed({}, reader.auth).expect(200)).body as ListBody;
+      const after = (await feed({}, reader.auth).expect(200)).body as PostPage;
       expect(after.data.find((p) => p.id === liked.id)).toMatchObject({ votes: 1, voted: false });
     });
   });
@@ -309,15 +266,15 @@ describe('feed', () => {
     beforeAll(async () => {
       reader = await registerUser(t);
       const authors = [await registerUser(t), await registerUser(t), await registerUser(t)];
-      for (const author of authors) await follow(reader, author);
+      for (const author of authors) await follow(t, reader, author);
       const outsider = await registerUser(t);
       // Interleaved across authors; a draft and an outsider's post in between.
       const order = [0, 1, 2, 0, 0, 2, 1, 0];
       const created: number[] = [];
       for (const [i, a] of order.entries()) {
-        created.push((await createPost(authors[a], { title: `post ${i}` })).id);
-        if (i === 3) await createPost(authors[1], { published: false });
-        if (i === 5) await createPost(outsider);
+        created.push((await createPostAs(t, authors[a], { title: `post ${i}` })).id);
+        if (i === 3) await createPostAs(t, authors[1], { published: false });
+        if (i === 5) await createPostAs(t, outsider);
       }
       newestFirst = [...created].reverse();
     });
@@ -353,7 +310,7 @@ describe('feed', () => {
     );
 
     it('answers meta.total with offset paging and null with cursor paging', async () => {
-      const first = (await feed({ limit: 3 }, reader.auth).expect(200)).body as ListBody;
+      const first = (await feed({ limit: 3 }, reader.auth).expect(200)).body as PostPage;
       expect(first.meta).toEqual({
         total: newestFirst.length,
         limit: 3,
@@ -363,7 +320,7 @@ describe('feed', () => {
       expect(ids(first)).toEqual(newestFirst.slice(0, 3));
       const second = (
         await feed({ limit: 3, cursor: first.meta.nextCursor ?? '' }, reader.auth).expect(200)
-      ).body as ListBody;
+      ).body as PostPage;
       expect(second.meta).toEqual({
         total: null,
         limit: 3,
@@ -372,7 +329,7 @@ describe('feed', () => {
       });
       expect(ids(second)).toEqual(newestFirst.slice(3, 6));
       const past = (await feed({ offset: newestFirst.length }, reader.auth).expect(200))
-        .body as ListBody;
+        .body as PostPage;
       expect(past).toEqual({
         data: [],
         meta: {
@@ -420,7 +377,7 @@ describe('feed', () => {
     });
 
     it('refuses a tampered cursor, a cursor of another sort, and a cursor of GET /api/posts', async () => {
-      const first = (await feed({ limit: 2 }, reader.auth).expect(200)).body as ListBody;
+      const first = (await feed({ limit: 2 }, reader.auth).expect(200)).body as PostPage;
       const cursor = first.meta.nextCursor ?? '';
       expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       const [payload, signature] = cursor.split('.');
@@ -454,7 +411,7 @@ describe('feed', () => {
         .query({ sort: '-createdAt', limit: 1 })
         .set(reader.auth)
         .expect(200);
-      const postsCursor = (posts.body as ListBody).meta.nextCursor;
+      const postsCursor = (posts.body as PostPage).meta.nextCursor;
       expect(postsCursor).toEqual(expect.any(String));
       expectInvalid(await feed({ limit: 2, cursor: postsCursor ?? '' }, reader.auth), 'cursor');
       // Nor does the feed's cursor work on GET /api/posts.
@@ -475,20 +432,20 @@ describe('feed', () => {
         .send({ displayName: 'Counted' })
         .expect(201);
       const m = marker();
-      for (const author of authors) await follow(reader, author);
+      for (const author of authors) await follow(t, reader, author);
       for (let i = 0; i < 12; i += 1) {
-        const post = await createPost(authors[i % 3], { tags: [`${m}-${i % 2}`, `${m}-all`] });
-        if (i % 3 === 0) await vote(reader, post.id);
-        if (i % 2 === 0) await vote(voter, post.id);
+        const post = await createPostAs(t, authors[i % 3], { tags: [`${m}-${i % 2}`, `${m}-all`] });
+        if (i % 3 === 0) await vote(t, reader, post.id);
+        if (i % 2 === 0) await vote(t, voter, post.id);
       }
 
-      let small: ListBody | undefined;
-      let large: ListBody | undefined;
+      let small: PostPage | undefined;
+      let large: PostPage | undefined;
       const one = await t.countQueries(async () => {
-        small = (await feed({ limit: 1 }, reader.auth).expect(200)).body as ListBody;
+        small = (await feed({ limit: 1 }, reader.auth).expect(200)).body as PostPage;
       });
       const fifty = await t.countQueries(async () => {
-        large = (await feed({ limit: 50 }, reader.auth).expect(200)).body as ListBody;
+        large = (await feed({ limit: 50 }, reader.auth).expect(200)).body as PostPage;
       });
       expect(small?.data).toHaveLength(1);
       expect(large?.data).toHaveLength(12);
@@ -501,11 +458,11 @@ describe('feed', () => {
       expect(fifty).toBe(one);
       expect(fifty).toBeLessThanOrEqual(3);
 
-      let cursorPage: ListBody | undefined;
+      let cursorPage: PostPage | undefined;
       const cursorCount = await t.countQueries(async () => {
         cursorPage = (
           await feed({ limit: 50, cursor: small?.meta.nextCursor ?? '' }, reader.auth).expect(200)
-        ).body as ListBody;
+        ).body as PostPage;
       });
       expect(cursorPage?.data).toHaveLength(11);
       expect(cursorCount).toBeGreaterThan(0);

@@ -1,50 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  type Auth,
   expectInvalid,
   expectProblem,
   flipAt,
   marker,
   type RegisteredUser,
   registerUser,
+  type Schemas,
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { count, missingId } from './support/db.js';
+import { type Page, type Query } from './support/lists.js';
+import { ISO_UTC, SUMMARY_KEYS, USER_KEYS } from './support/shapes.js';
+import { follow, setDisplayName } from './support/social.js';
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const USER_KEYS = ['counts', 'createdAt', 'following', 'id', 'profile', 'username'];
 const COUNT_KEYS = ['followers', 'following', 'posts'];
-const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 const BAD_IDS = ['0x10', '1e3', '0', '-1', '007', 'abc', '1.5', '99999999999', '2147483648'];
 
-interface UserBody {
-  id: number;
-  username: string;
-  createdAt: string;
-  profile: unknown;
-  counts: { posts: number; followers: number; following: number };
-  following: boolean;
-}
+/** A User as the contract types it. */
+type UserBody = Schemas['UserResponse'];
 
-interface Summary {
-  id: number;
-  username: string;
-  displayName: string | null;
-}
-
-interface Meta {
-  total: number | null;
-  limit: number;
-  offset: number | null;
-  nextCursor: string | null;
-}
-
-interface ListBody<T> {
-  data: T[];
-  meta: Meta;
-}
-
-type Query = Record<string, string | number>;
-type Auth = { Authorization: string };
+/** A follower or a followee, as the contract types it. */
+type Summary = Schemas['UserSummaryResponse'];
 
 describe('follows', () => {
   let t: TestApp;
@@ -57,34 +36,15 @@ describe('follows', () => {
     await t.close();
   });
 
-  async function count(sql: string, params: unknown[]): Promise<number> {
-    const rows: { n: number }[] = await t.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params);
-    return rows[0].n;
-  }
-
   /** Rows in `follows` for this pair. */
   const followRows = (followerId: number, followeeId: number) =>
-    count('follows WHERE follower_id = $1 AND followee_id = $2', [followerId, followeeId]);
-
-  /** An id above every user's, so no user has it. */
-  async function missingUserId(): Promise<number> {
-    const rows: { max: number }[] = await t.db.query(
-      'SELECT coalesce(max(id), 0)::int AS max FROM users',
-    );
-    return rows[0].max + 1_000_000;
-  }
+    count(t, 'follows WHERE follower_id = $1 AND followee_id = $2', [followerId, followeeId]);
 
   const followReq = (follower: RegisteredUser, followeeId: number | string) =>
     t.http().post(`/api/users/${followeeId}/follow`).set(follower.auth);
 
   const unfollowReq = (follower: RegisteredUser, followeeId: number | string) =>
     t.http().delete(`/api/users/${followeeId}/follow`).set(follower.auth);
-
-  async function follow(follower: RegisteredUser, followee: RegisteredUser): Promise<UserBody> {
-    const res = await followReq(follower, followee.id);
-    expect(res.status).toBe(201);
-    return res.body as UserBody;
-  }
 
   function getUser(id: number, auth?: Auth) {
     const req = t.http().get(`/api/users/${id}`);
@@ -100,10 +60,6 @@ describe('follows', () => {
   function getList(path: string, query: Query = {}, auth?: Auth) {
     const req = t.http().get(path).query(query);
     return auth ? req.set(auth) : req;
-  }
-
-  async function setDisplayName(user: RegisteredUser, displayName: string): Promise<void> {
-    await t.http().put('/api/users/me/profile').set(user.auth).send({ displayName }).expect(201);
   }
 
   async function createPost(user: RegisteredUser, published = true): Promise<void> {
@@ -132,7 +88,7 @@ describe('follows', () => {
     let total: number | null = null;
     for (let offset = 0; offset < 200; offset += limit) {
       const res = await getList(path, { ...query, limit, offset }).expect(200);
-      const body = res.body as ListBody<{ id: number }>;
+      const body = res.body as Page<{ id: number }>;
       total ??= body.meta.total;
       expect(body.meta.total).toBe(total);
       expect(body.meta.limit).toBe(limit);
@@ -154,7 +110,7 @@ describe('follows', () => {
       const q: Query = { ...query, limit };
       if (cursor !== null) q.cursor = cursor;
       const res = await getList(path, q).expect(200);
-      const body = res.body as ListBody<{ id: number }>;
+      const body = res.body as Page<{ id: number }>;
       expect(body.meta.limit).toBe(limit);
       if (cursor === null) {
         expect(body.meta.total).toEqual(expect.any(Number));
@@ -176,7 +132,7 @@ describe('follows', () => {
     it('answers 201 with the User view of the followee (following true, followers counted) and stores the pair', async () => {
       const follower = await registerUser(t);
       const followee = await registerUser(t);
-      await setDisplayName(followee, 'Grace Hopper');
+      await setDisplayName(t, followee, 'Grace Hopper');
       await createPost(followee);
       await createPost(followee, false);
 
@@ -216,7 +172,9 @@ describe('follows', () => {
       const res = await followReq(user, user.id);
       const body = expectProblem(res, 400);
       expect(String(body.detail)).toMatch(/\S/);
-      expect(await count('follows WHERE follower_id = $1 OR followee_id = $1', [user.id])).toBe(0);
+      expect(await count(t, 'follows WHERE follower_id = $1 OR followee_id = $1', [user.id])).toBe(
+        0,
+      );
       expect((await userView(user.id, user.auth)).counts).toEqual({
         posts: 0,
         followers: 0,
@@ -227,7 +185,7 @@ describe('follows', () => {
     it('answers 409 for following twice, keeping one row', async () => {
       const follower = await registerUser(t);
       const followee = await registerUser(t);
-      await follow(follower, followee);
+      await follow(t, follower, followee);
       expectProblem(await followReq(follower, followee.id), 409);
       expect(await followRows(follower.id, followee.id)).toBe(1);
       expect((await userView(followee.id)).counts.followers).toBe(1);
@@ -236,19 +194,19 @@ describe('follows', () => {
     it('lets a user follow again after unfollowing', async () => {
       const follower = await registerUser(t);
       const followee = await registerUser(t);
-      await follow(follower, followee);
+      await follow(t, follower, followee);
       await unfollowReq(follower, followee.id).expect(204);
-      const again = await follow(follower, followee);
+      const again = await follow(t, follower, followee);
       expect(again).toMatchObject({ following: true, counts: { followers: 1 } });
       expect(await followRows(follower.id, followee.id)).toBe(1);
     });
 
     it('answers 404 for a user that does not exist, and stores nothing', async () => {
       const user = await registerUser(t);
-      for (const id of [await missingUserId(), 2147483647]) {
+      for (const id of [await missingId(t, 'users'), 2147483647]) {
         expectProblem(await followReq(user, id), 404);
       }
-      expect(await count('follows WHERE follower_id = $1', [user.id])).toBe(0);
+      expect(await count(t, 'follows WHERE follower_id = $1', [user.id])).toBe(0);
     });
 
     it('answers 404 for a deleted user', async () => {
@@ -256,13 +214,13 @@ describe('follows', () => {
       const gone = await registerUser(t);
       await t.http().delete('/api/users/me').set(gone.auth).expect(204);
       expectProblem(await followReq(user, gone.id), 404);
-      expect(await count('follows WHERE follower_id = $1', [user.id])).toBe(0);
+      expect(await count(t, 'follows WHERE follower_id = $1', [user.id])).toBe(0);
     });
 
     it.each(BAD_IDS)('answers 400 (id) for the id %s', async (id) => {
       const user = await registerUser(t);
       expectInvalid(await followReq(user, id), 'id');
-      expect(await count('follows WHERE follower_id = $1', [user.id])).toBe(0);
+      expect(await count(t, 'follows WHERE follower_id = $1', [user.id])).toBe(0);
     });
 
     it('answers 401 with WWW-Authenticate without a token or with a bad one, and stores nothing', async () => {
@@ -276,7 +234,7 @@ describe('follows', () => {
         .set('Authorization', 'Bearer not.a.jwt');
       expectProblem(bad, 401);
       expect(bad.headers['www-authenticate']).toMatch(/^Bearer/);
-      expect(await count('follows WHERE followee_id = $1', [followee.id])).toBe(0);
+      expect(await count(t, 'follows WHERE followee_id = $1', [followee.id])).toBe(0);
     });
 
     it('answers 401 for the token of a deleted user', async () => {
@@ -284,7 +242,7 @@ describe('follows', () => {
       const followee = await registerUser(t);
       await t.http().delete('/api/users/me').set(gone.auth).expect(204);
       expectProblem(await followReq(gone, followee.id), 401);
-      expect(await count('follows WHERE followee_id = $1', [followee.id])).toBe(0);
+      expect(await count(t, 'follows WHERE followee_id = $1', [followee.id])).toBe(0);
     });
   });
 
@@ -316,10 +274,10 @@ describe('follows', () => {
       const followers = await Promise.all(Array.from({ length: 10 }, () => registerUser(t)));
       const responses = await Promise.all(followers.map((f) => followReq(f, followee.id)));
       expect(responses.map((r) => r.status)).toEqual(Array<number>(10).fill(201));
-      expect(await count('follows WHERE followee_id = $1', [followee.id])).toBe(10);
+      expect(await count(t, 'follows WHERE followee_id = $1', [followee.id])).toBe(10);
       expect((await userView(followee.id)).counts.followers).toBe(10);
       const list = await getList(`/api/users/${followee.id}/followers`, { limit: 50 }).expect(200);
-      expect((list.body as ListBody<Summary>).data.map((u) => u.id).sort((a, b) => a - b)).toEqual(
+      expect((list.body as Page<Summary>).data.map((u) => u.id).sort((a, b) => a - b)).toEqual(
         followers.map((f) => f.id).sort((a, b) => a - b),
       );
     });
@@ -338,7 +296,7 @@ describe('follows', () => {
         expect([201, 404]).toContain(res.status);
         if (res.status === 404) expectProblem(res, 404);
       }
-      expect(await count('follows WHERE followee_id = $1', [leaving.id])).toBe(0);
+      expect(await count(t, 'follows WHERE followee_id = $1', [leaving.id])).toBe(0);
     });
 
     it('settles a user following and unfollowing concurrently: no 500, and the row matches the flag', async () => {
@@ -364,8 +322,8 @@ describe('follows', () => {
       const follower = await registerUser(t);
       const followee = await registerUser(t);
       const stays = await registerUser(t);
-      await follow(follower, followee);
-      await follow(stays, followee);
+      await follow(t, follower, followee);
+      await follow(t, stays, followee);
       expect((await userView(followee.id)).counts.followers).toBe(2);
       expect((await userView(follower.id)).counts.following).toBe(1);
 
@@ -391,18 +349,18 @@ describe('follows', () => {
       const caller = await registerUser(t);
       const followee = await registerUser(t);
       const other = await registerUser(t);
-      await follow(other, followee);
+      await follow(t, other, followee);
       expectProblem(await unfollowReq(caller, followee.id), 404);
       expect(await followRows(other.id, followee.id)).toBe(1);
       // The reverse direction is a different follow.
-      await follow(followee, caller);
+      await follow(t, followee, caller);
       expectProblem(await unfollowReq(caller, followee.id), 404);
       expect(await followRows(followee.id, caller.id)).toBe(1);
     });
 
     it('answers 404 for a user that does not exist', async () => {
       const user = await registerUser(t);
-      for (const id of [await missingUserId(), 2147483647]) {
+      for (const id of [await missingId(t, 'users'), 2147483647]) {
         expectProblem(await unfollowReq(user, id), 404);
       }
     });
@@ -415,7 +373,7 @@ describe('follows', () => {
     it('answers 401 with WWW-Authenticate without a token, and keeps the follow', async () => {
       const follower = await registerUser(t);
       const followee = await registerUser(t);
-      await follow(follower, followee);
+      await follow(t, follower, followee);
       const res = await t.http().delete(`/api/users/${followee.id}/follow`);
       expectProblem(res, 401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -448,8 +406,8 @@ describe('follows', () => {
         followers.push(await registerUser(t, { username: `${m}${name}` }));
       }
       stranger = await registerUser(t, { username: `${m}stranger` });
-      for (const followee of followees) await follow(subject, followee);
-      for (const follower of followers) await follow(follower, subject);
+      for (const followee of followees) await follow(t, subject, followee);
+      for (const follower of followers) await follow(t, follower, subject);
     });
 
     it('GET /api/users/:id counts followers and followees, with following true only for a follower', async () => {
@@ -511,7 +469,7 @@ describe('follows', () => {
 
       for (const viewer of [followers[0], subject, stranger, undefined]) {
         const res = await getList('/api/users', { search: m, limit: 50 }, viewer?.auth).expect(200);
-        const body = res.body as ListBody<UserBody>;
+        const body = res.body as Page<UserBody>;
         expect(body.meta.total).toBe(7);
         const want = expected(viewer);
         expect(body.data).toHaveLength(want.size);
@@ -546,7 +504,7 @@ describe('follows', () => {
       // The followers carry no marker: they are not listed, only counted.
       const fans = await registerMany(3);
       for (const [i, target] of targets.entries()) {
-        for (const fan of fans.slice(0, followerCounts[i])) await follow(fan, target);
+        for (const fan of fans.slice(0, followerCounts[i])) await follow(t, fan, target);
       }
       const byCount = targets.map((u, i) => ({ id: u.id, n: followerCounts[i] }));
       ascending = [...byCount].sort((a, b) => a.n - b.n || a.id - b.id).map((x) => x.id);
@@ -555,13 +513,13 @@ describe('follows', () => {
 
     it('sort=followers and sort=-followers order by the real follower counts, the id breaking ties', async () => {
       const up = (await getList('/api/users', { search: m, sort: 'followers' }).expect(200))
-        .body as ListBody<UserBody>;
+        .body as Page<UserBody>;
       expect(up.data.map((u) => u.id)).toEqual(ascending);
       expect(up.data.map((u) => u.counts.followers)).toEqual(
         [...followerCounts].sort((a, b) => a - b),
       );
       const down = (await getList('/api/users', { search: m, sort: '-followers' }).expect(200))
-        .body as ListBody<UserBody>;
+        .body as Page<UserBody>;
       expect(down.data.map((u) => u.id)).toEqual(descending);
       expect(down.data.map((u) => u.counts.followers)).toEqual(
         [...followerCounts].sort((a, b) => b - a),
@@ -584,15 +542,15 @@ describe('follows', () => {
     it('lists UserSummary followers, newest follow first, with displayName from the profile or null, to anyone', async () => {
       const owner = await registerUser(t);
       const [f1, f2, f3] = await registerMany(3);
-      await setDisplayName(f1, 'First Fan');
+      await setDisplayName(t, f1, 'First Fan');
       // Followed in the order f2, f1, f3: newest first is f3, f1, f2.
-      await follow(f2, owner);
-      await follow(f1, owner);
-      await follow(f3, owner);
+      await follow(t, f2, owner);
+      await follow(t, f1, owner);
+      await follow(t, f3, owner);
 
       const res = await getList(`/api/users/${owner.id}/followers`).expect(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      const body = res.body as ListBody<Summary>;
+      const body = res.body as Page<Summary>;
       for (const item of body.data) expect(Object.keys(item).sort()).toEqual(SUMMARY_KEYS);
       expect(body).toEqual({
         data: [
@@ -621,7 +579,7 @@ describe('follows', () => {
       // Unfollowing takes them off the list.
       await unfollowReq(f1, owner.id).expect(204);
       const after = (await getList(`/api/users/${owner.id}/followers`).expect(200))
-        .body as ListBody<Summary>;
+        .body as Page<Summary>;
       expect(after.data.map((u) => u.id)).toEqual([f3.id, f2.id]);
       expect(after.meta.total).toBe(2);
     });
@@ -629,12 +587,12 @@ describe('follows', () => {
     it('lists the users someone follows, newest follow first', async () => {
       const owner = await registerUser(t);
       const [a, b, c] = await registerMany(3);
-      await setDisplayName(c, 'Third');
-      await follow(owner, b);
-      await follow(owner, c);
-      await follow(owner, a);
+      await setDisplayName(t, c, 'Third');
+      await follow(t, owner, b);
+      await follow(t, owner, c);
+      await follow(t, owner, a);
       // Others' follows do not leak into the owner's list.
-      await follow(a, b);
+      await follow(t, a, b);
 
       const res = await getList(`/api/users/${owner.id}/following`).expect(200);
       expect(res.body).toEqual({
@@ -645,8 +603,7 @@ describe('follows', () => {
         ],
         meta: { total: 3, limit: 20, offset: 0, nextCursor: null },
       });
-      const ofB = (await getList(`/api/users/${b.id}/followers`).expect(200))
-        .body as ListBody<Summary>;
+      const ofB = (await getList(`/api/users/${b.id}/followers`).expect(200)).body as Page<Summary>;
       expect(ofB.data.map((u) => u.id)).toEqual([a.id, owner.id]);
     });
 
@@ -662,10 +619,10 @@ describe('follows', () => {
     });
 
     it('answers 404 for a user that does not exist (also past the end of a page), and for a deleted one', async () => {
-      const missing = await missingUserId();
+      const missing = await missingId(t, 'users');
       const gone = await registerUser(t);
       const fan = await registerUser(t);
-      await follow(fan, gone);
+      await follow(t, fan, gone);
       await t.http().delete('/api/users/me').set(gone.auth).expect(204);
       for (const side of ['followers', 'following']) {
         for (const id of [missing, 2147483647, gone.id]) {
@@ -717,8 +674,8 @@ describe('follows', () => {
         // Followed in a shuffled order, so newest-first is not the id order.
         const order = [3, 0, 6, 1, 5, 2, 4];
         for (const i of order) {
-          await follow(fans[i], owner);
-          await follow(owner, fans[i]);
+          await follow(t, fans[i], owner);
+          await follow(t, owner, fans[i]);
         }
         newestFirst = [...order].reverse().map((i) => fans[i].id);
       });
@@ -738,15 +695,13 @@ describe('follows', () => {
 
       it('refuses a tampered cursor, and a cursor of another list or another user’s list', async () => {
         const path = `/api/users/${owner.id}/followers`;
-        const first = (await getList(path, { limit: 2 }).expect(200)).body as ListBody<Summary>;
+        const first = (await getList(path, { limit: 2 }).expect(200)).body as Page<Summary>;
         const cursor = first.meta.nextCursor ?? '';
         expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
         const [payload, signature] = cursor.split('.');
 
         const ok = await getList(path, { limit: 2, cursor }).expect(200);
-        expect((ok.body as ListBody<Summary>).data.map((u) => u.id)).toEqual(
-          newestFirst.slice(2, 4),
-        );
+        expect((ok.body as Page<Summary>).data.map((u) => u.id)).toEqual(newestFirst.slice(2, 4));
 
         for (const bad of [
           `${flipAt(payload, 2)}.${signature}`,
@@ -786,15 +741,15 @@ describe('follows', () => {
     beforeAll(async () => {
       owner = await registerUser(t);
       viewer = await registerUser(t);
-      await setDisplayName(owner, 'Counted');
+      await setDisplayName(t, owner, 'Counted');
       await createPost(owner);
       fans = await registerMany(12);
       for (const [i, fan] of fans.entries()) {
-        if (i % 2 === 0) await setDisplayName(fan, `Fan ${i}`);
-        await follow(fan, owner);
-        if (i < 5) await follow(owner, fan);
+        if (i % 2 === 0) await setDisplayName(t, fan, `Fan ${i}`);
+        await follow(t, fan, owner);
+        if (i < 5) await follow(t, owner, fan);
       }
-      await follow(viewer, owner);
+      await follow(t, viewer, owner);
     });
 
     it('GET /api/users/:id, authenticated, runs at most 2 statements: counts and flag come with the user', async () => {
@@ -816,15 +771,15 @@ describe('follows', () => {
       async (side) => {
         const path = `/api/users/${owner.id}/${side}`;
         const expected = side === 'followers' ? 13 : 5;
-        let small: ListBody<Summary> | undefined;
-        let large: ListBody<Summary> | undefined;
+        let small: Page<Summary> | undefined;
+        let large: Page<Summary> | undefined;
         const one = await t.countQueries(async () => {
           small = (await getList(path, { limit: 1 }, viewer.auth).expect(200))
-            .body as ListBody<Summary>;
+            .body as Page<Summary>;
         });
         const fifty = await t.countQueries(async () => {
           large = (await getList(path, { limit: 50 }, viewer.auth).expect(200))
-            .body as ListBody<Summary>;
+            .body as Page<Summary>;
         });
         expect(small?.data).toHaveLength(1);
         expect(large?.data).toHaveLength(expected);
@@ -848,25 +803,25 @@ describe('follows', () => {
     it('removes the user’s follows in both directions and the other users’ counts drop', async () => {
       const leaving = await registerUser(t);
       const [a, b, c, d] = await registerMany(4);
-      await follow(leaving, a);
-      await follow(leaving, b);
-      await follow(c, leaving);
-      await follow(d, leaving);
+      await follow(t, leaving, a);
+      await follow(t, leaving, b);
+      await follow(t, c, leaving);
+      await follow(t, d, leaving);
       // A follow between two others stays.
-      await follow(a, b);
+      await follow(t, a, b);
 
-      expect(await count('follows WHERE follower_id = $1 OR followee_id = $1', [leaving.id])).toBe(
-        4,
-      );
+      expect(
+        await count(t, 'follows WHERE follower_id = $1 OR followee_id = $1', [leaving.id]),
+      ).toBe(4);
       expect((await userView(a.id)).counts).toEqual({ posts: 0, followers: 1, following: 1 });
       expect((await userView(b.id)).counts).toEqual({ posts: 0, followers: 2, following: 0 });
       expect((await userView(c.id)).counts).toEqual({ posts: 0, followers: 0, following: 1 });
 
       await t.http().delete('/api/users/me').set(leaving.auth).expect(204);
 
-      expect(await count('follows WHERE follower_id = $1 OR followee_id = $1', [leaving.id])).toBe(
-        0,
-      );
+      expect(
+        await count(t, 'follows WHERE follower_id = $1 OR followee_id = $1', [leaving.id]),
+      ).toBe(0);
       expect(await followRows(a.id, b.id)).toBe(1);
       expect((await userView(a.id)).counts).toEqual({ posts: 0, followers: 0, following: 1 });
       expect((await userView(b.id)).counts).toEqual({ posts: 0, followers: 1, following: 0 });
@@ -879,7 +834,7 @@ describe('follows', () => {
         meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
       });
       const followersOfB = (await getList(`/api/users/${b.id}/followers`).expect(200))
-        .body as ListBody<Summary>;
+        .body as Page<Summary>;
       expect(followersOfB.data.map((u) => u.id)).toEqual([a.id]);
       const followingOfC = await getList(`/api/users/${c.id}/following`).expect(200);
       expect(followingOfC.body.data).toEqual([]);

@@ -6,33 +6,18 @@ import {
   flipAt,
   type RegisteredUser,
   registerUser,
+  type Schemas,
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { missingId } from './support/db.js';
+import type { Page } from './support/lists.js';
+import { POST_KEYS } from './support/shapes.js';
 
-const POST_KEYS = [
-  'author',
-  'comments',
-  'content',
-  'createdAt',
-  'id',
-  'published',
-  'tags',
-  'title',
-  'updatedAt',
-  'voted',
-  'votes',
-];
+/** A Tag as the contract types it. */
+type Tag = Schemas['TagResponse'];
 
-interface Tag {
-  name: string;
-  posts: number;
-}
-
-interface TagsBody {
-  data: Tag[];
-  meta: { total: number | null; limit: number; offset: number | null; nextCursor: string | null };
-}
+type TagsBody = Page<Tag>;
 
 /** A tag-name prefix no other test uses: `t` + 6 hex digits + `-` (8 characters). */
 function tagPrefix(): string {
@@ -107,13 +92,6 @@ describe('tags', () => {
       [name],
     );
     return rows[0].n;
-  }
-
-  async function missingPostId(): Promise<number> {
-    const rows: { max: number }[] = await t.db.query(
-      'SELECT coalesce(max(id), 0)::int AS max FROM posts',
-    );
-    return rows[0].max + 1_000_000;
   }
 
   describe('GET /api/tags', () => {
@@ -451,7 +429,7 @@ describe('tags', () => {
     it('answers 404 for a missing post, 400 for a bad id and 401 without a token', async () => {
       const p = tagPrefix();
       const user = await registerUser(t);
-      expectProblem(await putTag(await missingPostId(), `${p}x`, user), 404);
+      expectProblem(await putTag(await missingId(t, 'posts'), `${p}x`, user), 404);
       for (const id of ['0', 'abc', '1e3', '99999999999']) {
         expectInvalid(await putTag(id, `${p}x`, user), 'id');
       }
@@ -513,7 +491,7 @@ describe('tags', () => {
       const draft = await createPost(author, { published: false, tags: [`${p}a`] });
       expectProblem(await deleteTag(post.id, `${p}a`, intruder), 403);
       expectProblem(await deleteTag(draft.id, `${p}a`, intruder), 404);
-      expectProblem(await deleteTag(await missingPostId(), `${p}a`, intruder), 404);
+      expectProblem(await deleteTag(await missingId(t, 'posts'), `${p}a`, intruder), 404);
       expect(await storedTags(post.id)).toEqual([`${p}a`]);
       expect(await storedTags(draft.id)).toEqual([`${p}a`]);
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import {
+  type Auth,
   expectInvalid,
   expectProblem,
   flipAt,
@@ -8,25 +9,18 @@ import {
   marker,
   type RegisteredUser,
   registerUser,
+  type Schemas,
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import type { Page } from './support/lists.js';
+import { ISO_UTC, USER_KEYS } from './support/shapes.js';
 
 const PASSWORD = 'correct horse battery';
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ME_KEYS = ['createdAt', 'email', 'id', 'profile', 'username'];
-const USER_KEYS = ['counts', 'createdAt', 'following', 'id', 'profile', 'username'];
 
-interface UserItem {
-  id: number;
-  username: string;
-  profile: unknown;
-}
-
-interface ListBody {
-  data: UserItem[];
-  meta: { total: number | null; limit: number; offset: number | null; nextCursor: string | null };
-}
+/** A page of GET /api/users. */
+type ListBody = Page<Schemas['UserResponse']>;
 
 describe('users', () => {
   let t: TestApp;
@@ -71,7 +65,7 @@ describe('users', () => {
     return ids;
   }
 
-  function list(query: Record<string, string | number>, auth?: { Authorization: string }) {
+  function list(query: Record<string, string | number>, auth?: Auth) {
     const req = t.http().get('/api/users').query(query);
     return auth ? req.set(auth) : req;
   }

@@ -5,23 +5,21 @@ import {
   flipAt,
   type RegisteredUser,
   registerUser,
+  type Schemas,
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { missingId } from './support/db.js';
+import type { Page } from './support/lists.js';
+import { SUMMARY_KEYS } from './support/shapes.js';
+import { setDisplayName } from './support/social.js';
 
-const SUMMARY_KEYS = ['displayName', 'id', 'username'];
 const BAD_IDS = ['0', '-1', 'abc', '1.5', '0x10', '1e3', '007', '99999999999', '2147483648'];
 
-interface Voter {
-  id: number;
-  username: string;
-  displayName: string | null;
-}
+/** A voter as the contract types it. */
+type Voter = Schemas['UserSummaryResponse'];
 
-interface VotersBody {
-  data: Voter[];
-  meta: { total: number | null; limit: number; offset: number | null; nextCursor: string | null };
-}
+type VotersBody = Page<Voter>;
 
 describe('votes', () => {
   let t: TestApp;
@@ -82,17 +80,6 @@ describe('votes', () => {
     return rows[0].n;
   }
 
-  async function missingPostId(): Promise<number> {
-    const rows: { max: number }[] = await t.db.query(
-      'SELECT coalesce(max(id), 0)::int AS max FROM posts',
-    );
-    return rows[0].max + 1_000_000;
-  }
-
-  async function setDisplayName(user: RegisteredUser, displayName: string): Promise<void> {
-    await t.http().put('/api/users/me/profile').set(user.auth).send({ displayName }).expect(201);
-  }
-
   describe('POST /api/posts/:id/votes', () => {
     it('answers 201 exactly { postId, votes, voted: true } with the running count', async () => {
       const author = await registerUser(t);
@@ -143,7 +130,7 @@ describe('votes', () => {
 
     it('answers 404 for a post that does not exist', async () => {
       const voter = await registerUser(t);
-      for (const id of [await missingPostId(), 2147483647]) {
+      for (const id of [await missingId(t, 'posts'), 2147483647]) {
         expectProblem(await vote(id, voter), 404);
       }
       const rows: { n: number }[] = await t.db.query(
@@ -265,7 +252,7 @@ describe('votes', () => {
       expectProblem(await unvote(postId, other), 404);
       expect(await voteRows(postId)).toBe(1);
 
-      expectProblem(await unvote(await missingPostId(), other), 404);
+      expectProblem(await unvote(await missingId(t, 'posts'), other), 404);
 
       const draftId = await createPost(author, { published: false });
       await vote(draftId, author).expect(201);
@@ -305,7 +292,7 @@ describe('votes', () => {
       inOrder = [];
       for (const [i, user] of users.entries()) {
         const displayName = i % 2 === 0 ? `Voter ${i} ${user.username}` : null;
-        if (displayName !== null) await setDisplayName(user, displayName);
+        if (displayName !== null) await setDisplayName(t, user, displayName);
         await vote(postId, user).expect(201);
         inOrder.push({ id: user.id, username: user.username, displayName });
       }
@@ -403,7 +390,7 @@ describe('votes', () => {
     it('shows a voter’s current display name, and null once the profile is gone', async () => {
       const post = await createPost(author);
       const voter = await registerUser(t);
-      await setDisplayName(voter, 'First Name');
+      await setDisplayName(t, voter, 'First Name');
       await vote(post, voter).expect(201);
       const before = await voters(post).expect(200);
       expect(before.body.data).toEqual([
@@ -417,7 +404,7 @@ describe('votes', () => {
     });
 
     it('answers 404 for a missing post and for another user’s draft; the author sees their draft’s voters', async () => {
-      expectProblem(await voters(await missingPostId()), 404);
+      expectProblem(await voters(await missingId(t, 'posts')), 404);
       const draftId = await createPost(author, { published: false });
       await vote(draftId, author).expect(201);
       const other = await registerUser(t);

@@ -10,6 +10,9 @@ import type { TestApp } from './app.js';
  */
 export type Schemas = components['schemas'];
 
+/** The header a registered user's requests carry. */
+export type Auth = { Authorization: string };
+
 let sequence = 0;
 
 /** A username no other test uses (tests share one database). */
@@ -24,7 +27,7 @@ export interface RegisteredUser {
   username: string;
   password: string;
   token: string;
-  auth: { Authorization: string };
+  auth: Auth;
 }
 
 /** Registers a user through the API and logs them in. */
@@ -59,7 +62,7 @@ export async function login(t: TestApp, username: string, password: string): Pro
 /** Creates a post as `user` (title and content filled in unless given): 201, the Post it answers. */
 export async function createPostAs(
   t: TestApp,
-  user: { auth: { Authorization: string } },
+  user: { auth: Auth },
   fields: Partial<Schemas['CreatePostDto']> = {},
 ): Promise<Schemas['PostResponse']> {
   const body: Schemas['CreatePostDto'] = { title: 'A title', content: 'Some content', ...fields };
