@@ -4,6 +4,21 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Agora's feature folders under src/ (one NestJS module each). */
+const FEATURES = [
+  'auth',
+  'comments',
+  'follows',
+  'health',
+  'posts',
+  'profiles',
+  'stats',
+  'tags',
+  'users',
+  'votes',
+];
+const FEATURE = `(${FEATURES.join('|')})`;
+
 export default tseslint.config(
   {
     ignores: [
@@ -37,6 +52,54 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // Fences between the rooms of src/ (see STYLE.md, "Fences, not good intentions").
+  {
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+${FEATURE}/`,
+              message: 'common/ holds what every feature needs: it imports no feature.',
+            },
+            {
+              regex: '^(\\.\\./)+database/(?!compiled-query\\.js$|query-counter\\.js$)',
+              message:
+                'common/ may use the query tools of database/ (compiled-query, query-counter), not its internals.',
+            },
+            {
+              regex: '^(\\.\\./)+(http|openapi)/',
+              message:
+                'common/ is a kit for features; the app plumbing (http/, openapi/) uses it, not the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: FEATURES.map((feature) => `src/${feature}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+${FEATURE}/([\\w.-]+\\.(repository|controller)\\.js|post-writer\\.js|dto/.*)$`,
+              message:
+                "A feature uses another through what that feature's module exports (its service) and its public rule files, never its repository, writer, controller or DTOs.",
+            },
+            {
+              regex: '^(\\.\\./)+(http|openapi)/',
+              message: 'Features do not reach into the app plumbing (http/, openapi/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {

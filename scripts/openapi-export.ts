@@ -4,7 +4,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AppModule } from '../src/app.module.js';
-import { configureApp, createAdapter, openApiDocument } from '../src/app.setup.js';
+import { configureApp, createAdapter } from '../src/app.setup.js';
+import { openApiDocument } from '../src/openapi/openapi-document.js';
 import { appConfig } from '../src/config/app.config.js';
 
 /** The committed copy of the document (this file runs as dist/scripts/openapi-export.js). */

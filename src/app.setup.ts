@@ -1,16 +1,14 @@
 import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
-import { PinoNestLogger, RequestLogController, createRootLogger } from './common/logging.js';
+import { PinoNestLogger, RequestLogController, createRootLogger } from './http/logging.js';
 import { ValidationProblemException, problem, sendProblem } from './common/problems/problem.js';
-import { documentPathIds } from './common/parse-id.pipe.js';
-import { documentSortParameters } from './common/paging/sort.js';
-import { addCommonProblems } from './common/problems/problem.response.js';
 import { requestIdFor } from './common/request-id.js';
-import { securityHeaders } from './common/security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 import { useBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { illFormedFields, parseQueryString } from './http/request-text.js';
@@ -127,50 +125,4 @@ function setupSwagger(app: NestFastifyApplication): void {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });
-}
-
-/** What the access tokens are, for the security schemes (see src/auth). */
-const JWT_PRACTICES =
-  'Access tokens follow RFC8725 (JSON Web Token Best Current Practices): signed and verified ' +
-  'with HS256 only (the algorithm is pinned: `none` and any other `alg` are refused), with ' +
-  '`exp` and `iat` required; they expire after `expiresIn` seconds (JWT_EXPIRES_IN, 1 hour by ' +
-  'default) and are revoked by a password change or the account’s deletion. There are no ' +
-  'refresh tokens: log in again.';
-
-/**
- * The OpenAPI document of an app set up by configureApp: what /docs-json
- * serves, and what `npm run openapi:export` writes to openapi.json.
- */
-export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  const document = documentPathIds(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Agora API')
-        .setDescription(
-          'A social publishing API: users and profiles, posts with tags and votes, follows, threaded comments. ' +
-            'Errors are RFC 9457 `application/problem+json`. Use **Authorize** with your username (or email) and password.',
-        )
-        .setVersion('0.1.0')
-        .addOAuth2(
-          {
-            type: 'oauth2',
-            description: `The OAuth2 password flow of \`POST /api/auth/login\`, which answers a bearer JWT. ${JWT_PRACTICES}`,
-            flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } },
-          },
-          'oauth2',
-        )
-        .addBearerAuth(
-          {
-            type: 'http',
-            scheme: 'bearer',
-            bearerFormat: 'JWT',
-            description: `A JWT from \`POST /api/auth/login\`, sent as \`Authorization: Bearer <token>\`. ${JWT_PRACTICES}`,
-          },
-          'bearer',
-        )
-        .build(),
-    ),
-  );
-  return addCommonProblems(documentSortParameters(document));
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { securityHeaders } from '../src/common/security-headers.js';
+import { securityHeaders } from '../src/http/security-headers.js';
 import { MAX_JSON_DEPTH } from '../src/http/body-parsers.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import {

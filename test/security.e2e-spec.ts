@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CONTENT_SECURITY_POLICY } from '../src/common/security-headers.js';
+import { CONTENT_SECURITY_POLICY } from '../src/http/security-headers.js';
 import { createTestApp, takeContractViolations, type TestApp } from './support/app.js';
 import { expectProblem, registerUser, uniqueName, type RegisteredUser } from './support/api.js';
 import { Contract } from './support/contract.js';

@@ -1,8 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import type { OpenAPIObject } from '@nestjs/swagger';
-import { ID_SCHEMA, INT4_MAX } from './api-schema.js';
+import { INT4_MAX } from './api-schema.js';
 import { parseId } from './ids.js';
-import { operationsOf } from './openapi-operations.js';
 import { invalidField } from './problems/problem.js';
 
 /**
@@ -21,19 +19,4 @@ export class ParseIdPipe implements PipeTransform<string, number> {
     }
     return id;
   }
-}
-
-/**
- * Documents every `{id}` path parameter as what ParseIdPipe, which reads them
- * all, accepts (Nest infers only the handler's `number`).
- */
-export function documentPathIds(document: OpenAPIObject): OpenAPIObject {
-  for (const { operation } of operationsOf(document)) {
-    for (const parameter of operation.parameters ?? []) {
-      if ('in' in parameter && parameter.in === 'path' && parameter.name === 'id') {
-        parameter.schema = { ...ID_SCHEMA };
-      }
-    }
-  }
-  return document;
 }

@@ -1,8 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import type { OpenAPIObject } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
-import { operationsOf } from '../openapi-operations.js';
 import { invalidField } from '../problems/problem.js';
 
 /** The SQL type of a sort expression, for casting cursor values back. */
@@ -29,34 +27,6 @@ export interface SortSpec {
 /** The values `sort` accepts, for validation messages and the OpenAPI document. */
 export function sortValues(spec: SortSpec): string[] {
   return Object.keys(spec.fields).flatMap((f) => [f, `-${f}`]);
-}
-
-/**
- * `sort` as OpenAPI states a comma-separated list (`style: form, explode:
- * false`): an array of the enum the query DTO gives (`enum: sortValues(spec)`),
- * so Swagger UI offers the values to pick and clients serialise `-votes,title`.
- * Each field may appear once, so at most half the values.
- */
-export function documentSortParameters(document: OpenAPIObject): OpenAPIObject {
-  for (const { operation } of operationsOf(document)) {
-    for (const parameter of operation.parameters ?? []) {
-      if (!('in' in parameter) || parameter.in !== 'query' || parameter.name !== 'sort') continue;
-      const schema = parameter.schema;
-      if (!schema || '$ref' in schema || !Array.isArray(schema.enum)) continue;
-      const values = schema.enum.map(String);
-      parameter.style = 'form';
-      parameter.explode = false;
-      parameter.schema = {
-        type: 'array',
-        items: { type: 'string', enum: values },
-        minItems: 1,
-        maxItems: values.length / 2,
-        default: String(schema.default).split(','),
-        example: String(schema.example ?? schema.default).split(','),
-      };
-    }
-  }
-  return document;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import {
-  type OpenAPIObject,
   ApiExtraModels,
   ApiProperty,
   ApiPropertyOptional,
@@ -8,7 +7,6 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { type OpenApiOperation, operationsOf } from '../openapi-operations.js';
 import { SANE_ID } from '../request-id.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_LIMITS } from './problem.js';
 
@@ -66,7 +64,8 @@ export class ProblemResponse {
   retryAfter?: number;
 }
 
-const DESCRIPTIONS: Record<number, string> = {
+/** What each problem status means, in the document's words. */
+export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `errors` lists each broken field.',
   401: 'Missing, invalid, expired or revoked bearer token.',
   403: 'Not allowed for the caller.',
@@ -87,81 +86,9 @@ export function ApiProblems(...statuses: number[]) {
     ...statuses.map((status) =>
       ApiResponse({
         status,
-        description: DESCRIPTIONS[status] ?? STATUS_CODES[status],
+        description: PROBLEM_DESCRIPTIONS[status] ?? STATUS_CODES[status],
         content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
       }),
     ),
   );
-}
-
-/**
- * The errors any operation can answer, whatever its handler does: 400 for an
- * unknown or malformed query parameter (or a request that is not well-formed
- * HTTP), 401 for a bearer token that is sent but invalid (also where a token is
- * optional), 408 and 431 from the HTTP parser, 503 while the database is down,
- * and on the methods that carry a body 413 (over 100 kB) and 415 (not JSON).
- * Added to every operation of the document that does not list them already.
- */
-export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
-  const problem = (status: number, description = DESCRIPTIONS[status]) => ({
-    description: description ?? STATUS_CODES[status] ?? String(status),
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-  });
-
-  for (const { path, method, operation } of operationsOf(document)) {
-    const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
-    for (const status of [...statuses, 401, 408, 431]) {
-      // Operations open to anyone list no 401 of their own: a token is optional there.
-      operation.responses[status] ??= problem(status, status === 401 ? PUBLIC_401 : undefined);
-    }
-    addProblemExamples(path, operation.responses);
-  }
-  return document;
-}
-
-const PUBLIC_401 =
-  'A bearer token was sent but is invalid, expired or revoked (a token is optional here).';
-
-/** Statuses the HTTP parser answers before routing: their problems carry no `instance`. */
-const BEFORE_ROUTING = new Set([408, 431]);
-
-/** Example details per status, in Agora's words where the status has one cause. */
-const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
-  400: {
-    detail: 'The request is invalid.',
-    errors: [{ field: 'title', message: 'must be 1 to 200 characters long' }],
-  },
-  401: { detail: 'A valid bearer token is required.' },
-  403: { detail: 'Only the author may change this post.' },
-  404: { detail: 'Nothing with id 42 exists here.' },
-  409: { detail: 'That username is taken.' },
-  413: { detail: 'The request body is larger than the 100 kB limit.' },
-  415: { detail: 'This content type is not supported; send application/json.' },
-  408: { detail: 'The request did not arrive in time.' },
-  431: { detail: 'The request line and headers are larger than the 16 KiB limit.' },
-  429: { detail: 'Too many failed logins; try again later.', retryAfter: 60 },
-  503: { detail: 'The database is unavailable. Try again shortly.', retryAfter: 5 },
-};
-
-/**
- * An example for each problem response of an operation, with its own status
- * and title (Swagger UI would otherwise show the schema's 400 example under
- * every status).
- */
-function addProblemExamples(path: string, responses: OpenApiOperation['responses']): void {
-  for (const [code, response] of Object.entries(responses)) {
-    if (!response || '$ref' in response) continue;
-    const media = response.content?.[PROBLEM_CONTENT_TYPE];
-    if (!media || media.example !== undefined) continue;
-    const status = Number(code);
-    media.example = {
-      type: 'about:blank',
-      title: STATUS_CODES[status] ?? 'Error',
-      status,
-      detail: STATUS_CODES[status] ?? 'Error',
-      ...EXAMPLE_DETAILS[status],
-      ...(BEFORE_ROUTING.has(status) ? {} : { instance: path.replace(/\{[^}]+\}/g, '42') }),
-      requestId: '3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19',
-    };
-  }
 }
