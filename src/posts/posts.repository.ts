@@ -122,12 +122,18 @@ export class PostsRepository {
     viewerId: number | undefined,
     tagIds?: number[],
   ): ListQuery {
-    const { shape } = this.filtered(query, viewerId, tagIds);
+    const first = this.filtered(query, viewerId, tagIds);
+    let unused: SelectQueryBuilder<ObjectLiteral> | undefined = first.qb;
     return {
       scope: 'posts',
       // The page's SQL is the base's clauses plus the row, which differs by caller.
-      shape: `${shape}|${viewerId === undefined ? 'anonymous' : 'viewer'}`,
-      base: () => this.filtered(query, viewerId, tagIds).qb,
+      shape: `${first.shape}|${viewerId === undefined ? 'anonymous' : 'viewer'}`,
+      // The builder made for the shape serves the first call (a request's one, usually).
+      base: () => {
+        const qb = unused ?? this.filtered(query, viewerId, tagIds).qb;
+        unused = undefined;
+        return qb;
+      },
       select: (qb) => withPostView(qb, viewerId),
       sort: query.sort,
     };
