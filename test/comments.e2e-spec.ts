@@ -11,7 +11,14 @@ import {
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { count } from './support/db.js';
-import { getList, ids, type Page, type PostPage, type Query } from './support/lists.js';
+import {
+  getList,
+  ids,
+  walkCursor as walkPages,
+  type Page,
+  type PostPage,
+  type Query,
+} from './support/lists.js';
 import { ISO_UTC, SUMMARY_KEYS } from './support/shapes.js';
 import { setDisplayName } from './support/social.js';
 
@@ -392,22 +399,12 @@ describe('comments', () => {
     }
 
     async function walkCursor(query: Query, limit: number, total: number): Promise<number[]> {
-      const found: number[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 100; page += 1) {
-        const q: Query = { ...query, limit };
-        if (cursor !== null) q.cursor = cursor;
-        const body = (await listComments(post.id, q).expect(200)).body as Page<CommentBody>;
-        expect(body.meta.limit).toBe(limit);
-        expect(body.meta.total).toBe(cursor === null ? total : null);
-        expect(body.meta.offset).toBe(cursor === null ? 0 : null);
-        expect(body.data.length).toBeGreaterThan(0);
-        found.push(...body.data.map((c) => c.id));
-        cursor = body.meta.nextCursor;
-        if (cursor === null) break;
-      }
-      expect(cursor).toBeNull();
-      return found;
+      const rows = await walkPages<CommentBody>(
+        (cursor) =>
+          listComments(post.id, { ...query, limit, ...(cursor === null ? {} : { cursor }) }),
+        { limit, total, maxPages: 100 },
+      );
+      return rows.map((c) => c.id);
     }
 
     it('pages the same with offset and cursor (limit 2), in both orders', async () => {

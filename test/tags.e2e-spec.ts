@@ -11,7 +11,7 @@ import {
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { missingId } from './support/db.js';
-import type { Page } from './support/lists.js';
+import { walkCursor as walkPages, type Page } from './support/lists.js';
 import { POST_KEYS } from './support/shapes.js';
 
 /** A Tag as the contract types it. */
@@ -220,23 +220,11 @@ describe('tags', () => {
       }
 
       async function walkCursor(sort: string, limit: number): Promise<string[]> {
-        const out: string[] = [];
-        let cursor: string | null = null;
-        for (let page = 0; page < 50; page += 1) {
-          const query: Record<string, string | number> = { search: p, sort, limit };
-          if (cursor !== null) query.cursor = cursor;
-          const res = await list(query).expect(200);
-          const body = res.body as TagsBody;
-          expect(body.meta.limit).toBe(limit);
-          if (cursor === null) expect(body.meta).toMatchObject({ total: 6, offset: 0 });
-          else expect(body.meta).toMatchObject({ total: null, offset: null });
-          expect(body.data.length).toBeGreaterThan(0);
-          out.push(...body.data.map((x) => x.name));
-          cursor = body.meta.nextCursor;
-          if (cursor === null) break;
-        }
-        expect(cursor).toBeNull();
-        return out;
+        const rows = await walkPages<{ name: string }>(
+          (cursor) => list({ search: p, sort, limit, ...(cursor === null ? {} : { cursor }) }),
+          { limit, total: 6, maxPages: 50 },
+        );
+        return rows.map((x) => x.name);
       }
 
       it.each(sorts)(

@@ -13,7 +13,7 @@ import {
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import type { Page } from './support/lists.js';
+import { walkCursor as walkPages, type Page } from './support/lists.js';
 import { ISO_UTC, USER_KEYS } from './support/shapes.js';
 
 const PASSWORD = 'correct horse battery';
@@ -830,28 +830,11 @@ describe('users', () => {
       }
 
       async function walkCursor(sort: string, limit: number): Promise<number[]> {
-        const ids: number[] = [];
-        let cursor: string | null = null;
-        for (let page = 0; page < 50; page += 1) {
-          const query: Record<string, string | number> = { search: m, sort, limit };
-          if (cursor !== null) query.cursor = cursor;
-          const res = await list(query).expect(200);
-          const body = res.body as ListBody;
-          expect(body.meta.limit).toBe(limit);
-          if (cursor === null) {
-            expect(body.meta.total).toBe(suffixes.length);
-            expect(body.meta.offset).toBe(0);
-          } else {
-            expect(body.meta.total).toBeNull();
-            expect(body.meta.offset).toBeNull();
-          }
-          expect(body.data.length).toBeGreaterThan(0);
-          ids.push(...body.data.map((u) => u.id));
-          cursor = body.meta.nextCursor;
-          if (cursor === null) break;
-        }
-        expect(cursor).toBeNull();
-        return ids;
+        const rows = await walkPages<{ id: number }>(
+          (cursor) => list({ search: m, sort, limit, ...(cursor === null ? {} : { cursor }) }),
+          { limit, total: suffixes.length, maxPages: 50 },
+        );
+        return rows.map((u) => u.id);
       }
 
       it.each(sorts)(
