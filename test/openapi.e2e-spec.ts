@@ -33,8 +33,10 @@ describe('the OpenAPI document as committed', () => {
   });
 
   it('is OpenAPI 3.1 with no 3.0-only keyword left in it', () => {
-    const doc = JSON.parse(served) as OpenApiDocument;
+    const doc = JSON.parse(served) as OpenApiDocument & { jsonSchemaDialect?: string };
     expect(doc.openapi).toBe('3.1.0');
+    // Stated, so validators that pick their mode by it (Prism) read the schemas as the suite does.
+    expect(doc.jsonSchemaDialect).toBe('https://json-schema.org/draft/2020-12/schema');
     // 3.0's nullable means nothing to JSON Schema 2020-12; boolean exclusive bounds are numbers there.
     expect(served).not.toMatch(/"nullable":|"exclusiveM(in|ax)imum":(true|false)/);
   });

@@ -69,7 +69,7 @@ describe('schema31', () => {
 });
 
 describe('asOpenApi31', () => {
-  it('declares 3.1.0 and converts every schema of the document, leaving examples alone', () => {
+  it('declares 3.1.0 with the 2020-12 dialect and converts every schema of the document, leaving examples alone', () => {
     const example = { profile: null, nullable: true };
     const document = {
       openapi: '3.0.0',
@@ -100,6 +100,7 @@ describe('asOpenApi31', () => {
 
     const converted = asOpenApi31(document);
     expect(converted.openapi).toBe('3.1.0');
+    expect(converted.jsonSchemaDialect).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(converted.paths['/me']).toEqual({
       get: {
         parameters: [{ name: 'q', in: 'query', schema: { type: ['string', 'null'] } }],

@@ -16,12 +16,22 @@ import type { OpenAPIObject } from '@nestjs/swagger';
  * - a boolean `exclusiveMinimum`/`exclusiveMaximum` becomes the bound itself.
  *
  * Examples are values, not schemas: they are left alone. The last pass over
- * the document: it changes nothing else.
+ * the document: beyond these and the version (and the schemas' dialect,
+ * below) it changes nothing.
  */
-export function asOpenApi31(document: OpenAPIObject): OpenAPIObject {
+export function asOpenApi31(
+  document: OpenAPIObject,
+): OpenAPIObject & { jsonSchemaDialect: string } {
   const converted = walkDocument(document) as OpenAPIObject;
-  return { ...converted, openapi: '3.1.0' };
+  return { ...converted, openapi: '3.1.0', jsonSchemaDialect: JSON_SCHEMA_2020_12 };
 }
+
+/**
+ * The schemas' dialect, stated: validators that pick their mode by it (Prism
+ * does; without it, it reads 3.1 schemas as draft-07 after 3.0's rewrites)
+ * read them as JSON Schema 2020-12, as the suite's contract check does.
+ */
+export const JSON_SCHEMA_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
 type Json = Record<string, unknown>;
 
