@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { expectProblem, registerUser, uniqueName } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { nullability, refOf, type JsonSchema } from './support/contract.js';
 
 /** Text that betrays SQL, the driver or a stack trace. */
 const LEAKS = ['QueryFailedError', 'SELECT', ' at ', 'node_modules'];
@@ -358,10 +359,7 @@ describe('OpenAPI document and Swagger UI', () => {
   it('describes the response classes with exactly the fields the API sends, all required', async () => {
     const schemas = (
       doc.components as unknown as {
-        schemas: Record<
-          string,
-          { properties: Record<string, { nullable?: boolean }>; required: string[] }
-        >;
+        schemas: Record<string, { properties: Record<string, JsonSchema>; required: string[] }>;
       }
     ).schemas;
     const user = await registerUser(t);
@@ -381,8 +379,11 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(body).sort());
       expect([...schema.required].sort()).toEqual(Object.keys(body).sort());
     }
-    expect(schemas.MeResponse.properties.profile.nullable).toBe(true);
-    expect(schemas.UserResponse.properties.profile.nullable).toBe(true);
+    for (const name of ['MeResponse', 'UserResponse']) {
+      const profile = schemas[name].properties.profile;
+      expect([name, nullability(profile).nullable]).toEqual([name, true]);
+      expect([name, refOf(profile)]).toEqual([name, '#/components/schemas/ProfileResponse']);
+    }
   });
 
   it('declares the OAuth2 password flow on /api/auth/login and a bearer scheme', () => {

@@ -8,6 +8,7 @@ import {
   type Schemas,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { nullability, refOf, type JsonSchema } from './support/contract.js';
 import { ownDatabase } from './support/own-database.js';
 
 const STATS_KEYS = [
@@ -36,10 +37,7 @@ const EMPTY = {
 type PostBody = Schemas['PostResponse'];
 
 interface SchemaObject {
-  properties: Record<
-    string,
-    { nullable?: boolean; $ref?: string; allOf?: { $ref: string }[]; type?: string }
-  >;
+  properties: Record<string, JsonSchema>;
   required: string[];
 }
 
@@ -299,7 +297,7 @@ describe('GET /api/stats', () => {
     for (const key of keys) {
       const property = schema.properties[key];
       const leader = leaders[key];
-      expect({ key, nullable: property.nullable ?? false }).toEqual({
+      expect({ key, nullable: nullability(property).nullable }).toEqual({
         key,
         nullable: leader !== undefined,
       });
@@ -307,7 +305,7 @@ describe('GET /api/stats', () => {
         expect({ key, type: property.type }).toEqual({ key, type: 'integer' });
         continue;
       }
-      expect(property.$ref ?? property.allOf?.[0]?.$ref).toBe(`#/components/schemas/${leader}`);
+      expect(refOf(property)).toBe(`#/components/schemas/${leader}`);
       const nested = schemas[leader];
       const sent = Object.keys(body[key] as object).sort();
       expect(Object.keys(nested.properties).sort()).toEqual(sent);

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
+  ApiConsumes,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
@@ -33,6 +34,8 @@ export class AuthController {
       '`username` may be the email. Failed attempts are limited per account and per client (429).',
   })
   @ApiExtraModels(TokenResponse, OAuthTokenResponse)
+  // Both bodies the handler takes (AcceptsForm), so validators do not call the form a stranger.
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({
     type: LoginDto,
     required: true,

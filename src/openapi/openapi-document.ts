@@ -7,6 +7,7 @@ import {
   PROBLEM_DESCRIPTIONS as DESCRIPTIONS,
   ProblemResponse,
 } from '../common/problems/problem.response.js';
+import { asOpenApi31 } from './openapi-3-1.js';
 import { operationsOf, type OpenApiOperation } from './operations.js';
 
 /**
@@ -26,7 +27,8 @@ const JWT_PRACTICES =
 
 /**
  * The OpenAPI document of an app set up by configureApp: what /docs-json
- * serves, and what `npm run openapi:export` writes to openapi.json.
+ * serves, and what `npm run openapi:export` writes to openapi.json. Nest
+ * builds OpenAPI 3.0; the last pass makes it 3.1 (see openapi-3-1.ts).
  */
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = documentPathIds(
@@ -59,7 +61,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         .build(),
     ),
   );
-  return addCommonProblems(documentSortParameters(document));
+  return asOpenApi31(addCommonProblems(documentSortParameters(document)));
 }
 
 /**

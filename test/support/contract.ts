@@ -1,18 +1,19 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { TestApp } from './app.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule })
-  .default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+  .default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 
+/** A schema of an OpenAPI 3.1 document: JSON Schema 2020-12 (null is a type of its own). */
 export interface JsonSchema {
   $ref?: string;
-  type?: string;
-  nullable?: boolean;
+  type?: string | string[];
   enum?: unknown[];
   format?: string;
   pattern?: string;
@@ -54,6 +55,7 @@ export interface Operation {
 }
 
 export interface OpenApiDocument {
+  openapi: string;
   paths: Record<string, Partial<Record<Method, Operation>>>;
   components: { schemas: Record<string, JsonSchema> };
 }
@@ -73,16 +75,22 @@ export interface ContractOperation {
 /**
  * The served OpenAPI document as a contract: which operation a request hit,
  * and whether a response matches what the document says of that operation and
- * status. Objects are closed (a property the document does not name is a
- * violation), so a response that leaks a field fails the check.
+ * status. Its schemas are read as OpenAPI 3.1 reads them, as JSON Schema
+ * 2020-12 (Ajv's 2020 mode), with one addition: objects are closed (a
+ * property the document does not name is a violation), so a response that
+ * leaks a field fails the check. Nothing else is rewritten, so a schema that
+ * a strict 3.1 tool refuses a value with refuses it here too.
  */
 export class Contract {
-  private readonly ajv: Ajv;
+  private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
   readonly operations: ContractOperation[];
 
   private constructor(readonly doc: OpenApiDocument) {
-    this.ajv = new Ajv({ strict: false, allErrors: true });
+    if (!doc.openapi.startsWith('3.1.')) {
+      throw new Error(`the contract reads OpenAPI 3.1 documents, not ${doc.openapi}`);
+    }
+    this.ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addSchema(closed(doc) as object, 'openapi');
     this.operations = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -197,23 +205,57 @@ function templateMatches(template: string, path: string): boolean {
 /**
  * A deep copy of the document in which every object schema with properties
  * and no word on extra ones allows none (the response classes are
- * whitelists), and `nullable` (OpenAPI 3.0) is spelled as JSON Schema does,
- * so it also holds beside a `$ref` or `allOf`, where Ajv's own keyword does not.
+ * whitelists). And no `nullable`: JSON Schema 2020-12 has no such keyword,
+ * but Ajv honours OpenAPI 3.0's beside a `type` in every mode, so a 3.0
+ * leftover would let null through here where a strict 3.1 tool refuses it.
+ * Examples are values, not schemas: they are copied as they are.
  */
-function closed(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(closed);
+function closed(value: unknown, parentKey?: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => closed(item));
   if (value === null || typeof value !== 'object') return value;
-  const { nullable, ...rest } = value as Record<string, unknown>;
-  if (nullable === true) return { anyOf: [closed(rest), { type: 'null' }] };
-  const copy = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, closed(v)]));
-  if (nullable !== undefined) copy.nullable = nullable;
+  const copy = Object.fromEntries(
+    Object.entries(value)
+      // (A property named `nullable` is a name, not the keyword.)
+      .filter(([k, v]) => k !== 'nullable' || typeof v !== 'boolean' || parentKey === 'properties')
+      .map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : closed(v, k)]),
+  );
+  const types = Array.isArray(copy.type) ? (copy.type as unknown[]) : [copy.type];
   if (
     copy.properties &&
     typeof copy.properties === 'object' &&
     !('additionalProperties' in copy) &&
-    (copy.type === 'object' || copy.type === undefined)
+    (copy.type === undefined || types.includes('object'))
   ) {
     copy.additionalProperties = false;
   }
   return copy;
+}
+
+/**
+ * How a 3.1 schema allows null: `type: [T, 'null']` (then `schema` is the
+ * same with `type: T`), or `anyOf: [S, { type: 'null' }]` (then `schema` is
+ * S). `nullable: false` and `schema` itself otherwise.
+ */
+export function nullability(schema: JsonSchema): { nullable: boolean; schema: JsonSchema } {
+  if (Array.isArray(schema.type) && schema.type.includes('null')) {
+    const others = schema.type.filter((t) => t !== 'null');
+    const rest: JsonSchema = { ...schema, type: others.length === 1 ? others[0] : others };
+    if (schema.enum) rest.enum = schema.enum.filter((v) => v !== null);
+    return { nullable: true, schema: rest };
+  }
+  const members = schema.anyOf ?? [];
+  const isNull = (s: JsonSchema) => s.type === 'null' && Object.keys(s).length === 1;
+  if (members.length === 2 && members.some(isNull)) {
+    return { nullable: true, schema: members.find((s) => !isNull(s)) as JsonSchema };
+  }
+  return { nullable: false, schema };
+}
+
+/**
+ * The component a schema stands for: its `$ref`, that of a lone `allOf`
+ * member, or that of the non-null member of a nullable `anyOf`.
+ */
+export function refOf(schema: JsonSchema): string | undefined {
+  const { schema: inner } = nullability(schema);
+  return inner.$ref ?? (inner.allOf?.length === 1 ? inner.allOf[0].$ref : undefined);
 }

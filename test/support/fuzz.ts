@@ -1,5 +1,11 @@
 import fc, { type Arbitrary } from 'fast-check';
-import type { Contract, ContractOperation, JsonSchema, Parameter } from './contract.js';
+import {
+  nullability,
+  type Contract,
+  type ContractOperation,
+  type JsonSchema,
+  type Parameter,
+} from './contract.js';
 
 /**
  * Requests generated from the OpenAPI document: for each operation, path ids,
@@ -157,7 +163,9 @@ export function valid(
   schema: JsonSchema,
   pools: FuzzPools,
 ): Arbitrary<unknown> {
-  const s = contract.resolve(schema);
+  // `type: [T, 'null']` or `anyOf: [S, { type: 'null' }]`: a value of T (or S), or null.
+  const { nullable, schema: nonNull } = nullability(contract.resolve(schema));
+  const s = contract.resolve(nonNull);
   const base = ((): Arbitrary<unknown> => {
     if (s.enum) return fc.constantFrom(...s.enum);
     switch (s.type) {
@@ -188,7 +196,7 @@ export function valid(
         );
     }
   })();
-  return s.nullable ? fc.option(base, { nil: null, freq: 5 }) : base;
+  return nullable ? fc.option(base, { nil: null, freq: 5 }) : base;
 }
 
 function validString(s: JsonSchema, pools: FuzzPools): Arbitrary<string> {
