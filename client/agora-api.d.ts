@@ -483,6 +483,11 @@ export interface components {
             retryAfter?: number;
             /** @enum {string} */
             database?: "down";
+            /**
+             * @description Only with REDIS_URL.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
         };
         ProblemResponse: {
             /** @example about:blank */
@@ -516,6 +521,11 @@ export interface components {
             status: "ok";
             /** @enum {string} */
             database: "up";
+            /**
+             * @description Only with REDIS_URL. `down`: requests are still served, but each instance counts the rate limits in its own memory.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
         };
         TokenResponse: {
             /** @description A JWT (HS256) to send as `Authorization: Bearer <token>`. */
@@ -1178,7 +1188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Too many requests; see Retry-After. */
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1189,8 +1199,8 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Too Many Requests",
                      *       "status": 429,
-                     *       "detail": "Too many failed logins; try again later.",
-                     *       "retryAfter": 60,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/auth/login",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -1512,6 +1522,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -1787,6 +1817,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -1979,6 +2029,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/me",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -2297,6 +2367,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -2465,6 +2555,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/me/profile",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -2904,6 +3014,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -3379,6 +3509,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -3573,6 +3723,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -4085,6 +4255,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -4255,6 +4445,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42/votes",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -4736,6 +4946,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -4927,6 +5157,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42/tags/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -5131,6 +5381,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -5301,6 +5571,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/42/follow",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -5947,6 +6237,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -6136,6 +6446,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/comments/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/comments/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }

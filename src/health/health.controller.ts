@@ -15,6 +15,7 @@ import { Public } from '../common/auth/public.decorator.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problem } from '../common/problems/problem.js';
 import { ApiProblems, ProblemResponse } from '../common/problems/problem.response.js';
+import { RateLimitStore } from '../rate-limits/rate-limit-store.js';
 
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'] })
@@ -22,12 +23,22 @@ export class HealthResponse {
 
   @ApiProperty({ enum: ['up'] })
   database!: 'up';
+
+  @ApiPropertyOptional({
+    enum: ['up', 'down'],
+    description:
+      'Only with REDIS_URL. `down`: requests are still served, but each instance counts the rate limits in its own memory.',
+  })
+  redis?: 'up' | 'down';
 }
 
 /** The 503 problem of the health check: `database` says why (absent while Agora shuts down). */
 export class HealthProblemResponse extends ProblemResponse {
   @ApiPropertyOptional({ enum: ['down'] })
   database?: 'down';
+
+  @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL.' })
+  redis?: 'up' | 'down';
 }
 
 /** How long the check waits for the database before calling it down. */
@@ -36,7 +47,10 @@ const CHECK_TIMEOUT_MS = 2000;
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rateLimits: RateLimitStore,
+  ) {}
 
   @Get()
   @Public()
@@ -55,10 +69,13 @@ export class HealthController {
     },
   })
   async check(): Promise<HealthResponse> {
-    if (await this.databaseAnswers()) return { status: 'ok', database: 'up' };
+    const redis = this.rateLimits.redisState();
+    const extra = redis ? { redis } : {};
+    if (await this.databaseAnswers()) return { status: 'ok', database: 'up', ...extra };
     throw new ProblemException(
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unreachable.', {
         database: 'down',
+        ...extra,
         retryAfter: DATABASE_RETRY_AFTER_SECONDS,
       }),
     );
