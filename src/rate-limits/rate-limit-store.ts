@@ -63,6 +63,12 @@ export class RateLimitStore implements RateLimitStorage, OnApplicationShutdown {
     });
   }
 
+  /** Whether Redis answers a PING (it fails at once while disconnected). */
+  async ping(): Promise<void> {
+    if (!this.client) throw new Error('REDIS_URL is not set');
+    await this.client.ping();
+  }
+
   /** Undefined without REDIS_URL. */
   redisState(): RedisState | undefined {
     if (!this.client) return undefined;
