@@ -11,7 +11,7 @@ export default {
     'owasp:api1:2023-no-numeric-ids': 'off',
     // Agora has no refresh tokens (API.md): access tokens are short-lived JWTs with a required exp, then you log in again.
     'owasp:api2:2023-short-lived-access-tokens': 'off',
-    // Agora only limits failed logins (429 + Retry-After) and sends no RateLimit headers: documenting them would be false.
+    // Agora limits writes per client and failed logins (429 + Retry-After) but sends no RateLimit headers: documenting them would be false.
     'owasp:api4:2023-rate-limit': 'off',
   },
   overrides: [

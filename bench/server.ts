@@ -64,11 +64,14 @@ export class ChildServer {
     timeoutMs?: number;
     /** The process's working directory: the repository root unless given. */
     cwd?: string;
+    /** Leads a process group of its own, as a terminal's foreground job does (see signalGroup). */
+    processGroup?: boolean;
   }): Promise<ChildServer> {
     const child = spawn(process.execPath, options.args, {
       cwd: options.cwd ?? ROOT,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
     });
     const server = new ChildServer(
       options.name,
@@ -99,6 +102,16 @@ export class ChildServer {
   /** Sends the process a signal; `exited` says how it ended. */
   signal(name: NodeJS.Signals): void {
     this.child.kill(name);
+  }
+
+  /**
+   * Sends the signal to every process of the server's group (started with
+   * `processGroup`), as a terminal does on Ctrl-C: the server and any child
+   * still in its group.
+   */
+  signalGroup(name: NodeJS.Signals): void {
+    if (!this.child.pid) throw new Error(`${this.name} has no pid`);
+    process.kill(-this.child.pid, name);
   }
 
   /** SIGTERM (Agora shuts down gracefully), SIGKILL after 15 s. Reads the peak RSS first. */
@@ -296,7 +309,8 @@ export function agoraEnv(databaseUrl: string, extra: Record<string, string>): No
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever the developer's shell or .env sets for their own Agora must not leak in.
   for (const key of Object.keys(env)) {
-    if (/^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY)/.test(key)) delete env[key];
+    if (/^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY|WRITE_RATE_LIMIT|REDIS_)/.test(key))
+      delete env[key];
   }
   return {
     ...env,

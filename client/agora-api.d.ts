@@ -12,10 +12,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness and database check
-         * @description A 503 problem with `"database": "down"` while the database does not answer.
+         * Readiness: can this instance serve requests?
+         * @description Checks the database (and Redis with REDIS_URL). A 503 problem with `"database": "down"` while the database does not answer: take the instance out of rotation, it recovers by itself. Redis not answering is `"redis": "down"` with a 200: requests are still served, and each instance counts the rate limits in its own memory until Redis is back.
          */
         get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness: is the process responsive?
+         * @description Always 200 while the process can answer HTTP; it checks no dependency, so a database outage never makes an orchestrator restart instances that will recover by themselves.
+         */
+        get: operations["HealthController_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -483,6 +503,11 @@ export interface components {
             retryAfter?: number;
             /** @enum {string} */
             database?: "down";
+            /**
+             * @description Only with REDIS_URL.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
         };
         ProblemResponse: {
             /** @example about:blank */
@@ -516,6 +541,15 @@ export interface components {
             status: "ok";
             /** @enum {string} */
             database: "up";
+            /**
+             * @description Only with REDIS_URL. `down`: requests are still served, but each instance counts the rate limits in its own memory.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
+        };
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
         };
         TokenResponse: {
             /** @description A JWT (HS256) to send as `Authorization: Bearer <token>`. */
@@ -1055,6 +1089,125 @@ export interface operations {
             };
         };
     };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+            /** @description Invalid input: `errors` lists each broken field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/health/live",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/health/live",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered before routing; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable. Try again shortly.",
+                     *       "retryAfter": 5,
+                     *       "instance": "/health/live",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
     AuthController_login: {
         parameters: {
             query?: never;
@@ -1179,7 +1332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Too many requests; see Retry-After. */
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1190,8 +1343,8 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Too Many Requests",
                      *       "status": 429,
-                     *       "detail": "Too many failed logins; try again later.",
-                     *       "retryAfter": 60,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/auth/login",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -1513,6 +1666,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -1788,6 +1961,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -1980,6 +2173,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/me",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/me",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -2298,6 +2511,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -2466,6 +2699,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/me/profile",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/me/profile",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -2905,6 +3158,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -3380,6 +3653,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -3574,6 +3867,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -4086,6 +4399,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -4256,6 +4589,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42/votes",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42/votes",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -4737,6 +5090,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -4928,6 +5301,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/posts/42/tags/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/posts/42/tags/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -5132,6 +5525,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -5302,6 +5715,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/users/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/users/42/follow",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }
@@ -5948,6 +6381,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
+                     *       "instance": "/api/posts/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The request line and headers exceed 16 KiB (answered before routing; the connection closes). */
             431: {
                 headers: {
@@ -6137,6 +6590,26 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This content type is not supported; send application/json.",
+                     *       "instance": "/api/comments/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins (login); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from this client. Try again later.",
+                     *       "retryAfter": 10,
                      *       "instance": "/api/comments/42",
                      *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
                      *     }

@@ -10,9 +10,11 @@ import { StrictQueryGuard } from './common/strict-query.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
+import { rateLimitConfig } from './config/rate-limit.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { PostsModule } from './posts/posts.module.js';
@@ -27,11 +29,12 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, authConfig, databaseConfig],
+      load: [appConfig, authConfig, databaseConfig, rateLimitConfig],
       validate: validateEnv,
     }),
     DatabaseModule,
     PagingModule,
+    RateLimitsModule,
     HealthModule,
     AuthModule,
     UsersModule,

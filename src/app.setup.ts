@@ -64,7 +64,12 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   // Bodies are JSON (and the OAuth2 form on login): plain text gets a 415, not a string to validate.
   fastify.removeContentTypeParser('text/plain');
   useBodyParsers(app, BODY_LIMIT_BYTES);
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/live', method: RequestMethod.GET },
+    ],
+  });
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,

@@ -662,6 +662,24 @@ describe('auth: failed-login limiting', () => {
     expectTooMany(await attempt(client, user.username, user.password));
   });
 
+  it('does not count a malformed login (400) against the client or the account', async () => {
+    const user = await registerUser(t);
+    const client = newClient();
+    // More than either limit: each is counted as it begins, then taken back as no failure.
+    for (let i = 0; i < 8; i++) {
+      expectProblem(
+        await t
+          .http()
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', client)
+          .send({ username: user.username, password: '' }),
+        400,
+      );
+    }
+    const ok = await attempt(client, user.username, user.password).expect(200);
+    expect(ok.body.tokenType).toBe('Bearer');
+  });
+
   it('does not let concurrent guesses slip past the limit', async () => {
     const user = await registerUser(t);
     const client = newClient();

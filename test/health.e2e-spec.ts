@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { HealthCheckService } from '@nestjs/terminus';
 import { expectProblem } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { TcpProxy } from '../drills/tcp-proxy.js';
@@ -17,6 +18,21 @@ describe('health and docs', () => {
   it('GET /health checks the database', async () => {
     const res = await t.http().get('/health').expect(200);
     expect(res.body).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  it('GET /health runs its checks through @nestjs/terminus', async () => {
+    const check = jest.spyOn(HealthCheckService.prototype, 'check');
+    try {
+      await t.http().get('/health').expect(200);
+      expect(check).toHaveBeenCalledTimes(1);
+    } finally {
+      check.mockRestore();
+    }
+  });
+
+  it('GET /health/live answers 200 without checking anything', async () => {
+    const res = await t.http().get('/health/live').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('serves Swagger UI on /docs and the OpenAPI document on /docs-json', async () => {
@@ -82,5 +98,17 @@ describe('health during a database outage', () => {
     const recovered = await t.http().get('/health');
     expect(recovered.status).toBe(200);
     await t.http().get('/api/users').expect(200);
+  });
+
+  it('keeps GET /health/live at 200 while the database is down: the process is alive', async () => {
+    await proxy.down();
+    try {
+      expectProblem(await t.http().get('/health'), 503);
+      const live = await t.http().get('/health/live').expect(200);
+      expect(live.body).toEqual({ status: 'ok' });
+    } finally {
+      await proxy.up();
+    }
+    await t.http().get('/health').expect(200);
   });
 });

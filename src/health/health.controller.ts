@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiOkResponse,
@@ -9,12 +9,17 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import {
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problem } from '../common/problems/problem.js';
 import { ApiProblems, ProblemResponse } from '../common/problems/problem.response.js';
+import { RateLimitRedisHealth } from './rate-limit-redis.health.js';
 
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'] })
@@ -22,27 +27,55 @@ export class HealthResponse {
 
   @ApiProperty({ enum: ['up'] })
   database!: 'up';
+
+  @ApiPropertyOptional({
+    enum: ['up', 'down'],
+    description:
+      'Only with REDIS_URL. `down`: requests are still served, but each instance counts the rate limits in its own memory.',
+  })
+  redis?: 'up' | 'down';
+}
+
+export class LivenessResponse {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
 }
 
 /** The 503 problem of the health check: `database` says why (absent while Agora shuts down). */
 export class HealthProblemResponse extends ProblemResponse {
   @ApiPropertyOptional({ enum: ['down'] })
   database?: 'down';
+
+  @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL.' })
+  redis?: 'up' | 'down';
 }
 
 /** How long the check waits for the database before calling it down. */
 const CHECK_TIMEOUT_MS = 2000;
 
+/**
+ * Readiness and liveness, checked by @nestjs/terminus and answered in Agora's
+ * own shape (API.md): terminus's `{ status, info, error, details }` becomes
+ * `{ status, database, redis? }`, and its 503 a problem document.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RateLimitRedisHealth,
+  ) {}
 
   @Get()
   @Public()
   @ApiOperation({
-    summary: 'Liveness and database check',
-    description: 'A 503 problem with `"database": "down"` while the database does not answer.',
+    summary: 'Readiness: can this instance serve requests?',
+    description:
+      'Checks the database (and Redis with REDIS_URL). A 503 problem with `"database": "down"` ' +
+      'while the database does not answer: take the instance out of rotation, it recovers by itself. ' +
+      'Redis not answering is `"redis": "down"` with a 200: requests are still served, and each ' +
+      'instance counts the rate limits in its own memory until Redis is back.',
   })
   @ApiOkResponse({ type: HealthResponse })
   @ApiProblems(400, 401)
@@ -55,28 +88,43 @@ export class HealthController {
     },
   })
   async check(): Promise<HealthResponse> {
-    if (await this.databaseAnswers()) return { status: 'ok', database: 'up' };
+    const checks: HealthIndicatorFunction[] = [
+      () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+    ];
+    if (this.redis.configured()) checks.push(() => this.redis.check('redis'));
+    const result = await this.health.check(checks).catch((error: unknown) => {
+      // Terminus answers a failed check with a 503 carrying the whole result.
+      if (error instanceof ServiceUnavailableException) {
+        return error.getResponse() as HealthCheckResult;
+      }
+      throw error;
+    });
+    const redis = result.details.redis
+      ? { redis: result.details.redis.status === 'up' ? ('up' as const) : ('down' as const) }
+      : {};
+    if (result.details.database?.status === 'up') {
+      return { status: 'ok', database: 'up', ...redis };
+    }
     throw new ProblemException(
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unreachable.', {
         database: 'down',
+        ...redis,
         retryAfter: DATABASE_RETRY_AFTER_SECONDS,
       }),
     );
   }
 
-  private async databaseAnswers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
-    });
-    const query = this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([query, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  @Get('live')
+  @Public()
+  @ApiOperation({
+    summary: 'Liveness: is the process responsive?',
+    description:
+      'Always 200 while the process can answer HTTP; it checks no dependency, so a database ' +
+      'outage never makes an orchestrator restart instances that will recover by themselves.',
+  })
+  @ApiOkResponse({ type: LivenessResponse })
+  @ApiProblems(400, 401)
+  live(): LivenessResponse {
+    return { status: 'ok' };
   }
 }

@@ -112,8 +112,9 @@ export function documentSortParameters(document: OpenAPIObject): OpenAPIObject {
  * unknown or malformed query parameter (or a request that is not well-formed
  * HTTP), 401 for a bearer token that is sent but invalid (also where a token is
  * optional), 408 and 431 from the HTTP parser, 503 while the database is down,
- * and on the methods that carry a body 413 (over 100 kB) and 415 (not JSON).
- * Added to every operation of the document that does not list them already.
+ * and on the methods that carry a body 413 (over 100 kB), 415 (not JSON) and
+ * 429 (the per-client write limit, src/rate-limits). Added to every operation
+ * of the document that does not list them already.
  */
 export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
   const problem = (status: number, description = DESCRIPTIONS[status]) => ({
@@ -122,7 +123,7 @@ export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
   });
 
   for (const { path, method, operation } of operationsOf(document)) {
-    const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 503];
+    const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 429, 503];
     for (const status of [...statuses, 401, 408, 431]) {
       // Operations open to anyone list no 401 of their own: a token is optional there.
       operation.responses[status] ??= problem(status, status === 401 ? PUBLIC_401 : undefined);
@@ -152,7 +153,7 @@ const EXAMPLE_DETAILS: Record<number, Partial<ProblemResponse>> = {
   415: { detail: 'This content type is not supported; send application/json.' },
   408: { detail: 'The request did not arrive in time.' },
   431: { detail: 'The request line and headers are larger than the 16 KiB limit.' },
-  429: { detail: 'Too many failed logins; try again later.', retryAfter: 60 },
+  429: { detail: 'Too many requests from this client. Try again later.', retryAfter: 10 },
   503: { detail: 'The database is unavailable. Try again shortly.', retryAfter: 5 },
 };
 

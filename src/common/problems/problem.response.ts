@@ -57,7 +57,7 @@ export class ProblemResponse {
     type: 'integer',
     format: 'int32',
     minimum: 1,
-    // LOGIN_WINDOW_SECONDS is at most a day, and the login limiter never asks for longer.
+    // LOGIN_WINDOW_SECONDS is at most a day (the write window an hour), and no limit asks for longer.
     maximum: 86_400,
     description: 'Seconds to wait (429 and 503).',
   })
@@ -75,7 +75,7 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Request body over 100 kB.',
   415: 'A body in a media type the operation does not read (JSON, and the OAuth2 form on login).',
   431: 'The request line and headers exceed 16 KiB (answered before routing; the connection closes).',
-  429: 'Too many requests; see Retry-After.',
+  429: 'Too many requests from this client (writes), or too many failed logins (login); see Retry-After.',
   503: 'The database is unavailable, or the server is shutting down; see Retry-After.',
 };
 

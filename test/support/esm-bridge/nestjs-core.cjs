@@ -1,0 +1,2 @@
+// The one @nestjs/core instance the ES modules use (setup.mjs), for CommonJS packages under Jest.
+module.exports = require('./namespace.cjs')('@nestjs/core');
