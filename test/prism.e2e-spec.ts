@@ -314,6 +314,8 @@ describe('the API through a Prism 5 validation proxy', () => {
     await send(400, 'get', '/api/stats?since=yesterday');
     await send(200, 'get', '/health');
     await send(400, 'get', '/health?verbose=1');
+    await send(200, 'get', '/health/live');
+    await send(400, 'get', '/health/live?verbose=1');
 
     // Deleting: the profile, then a whole account.
     await send(204, 'delete', '/api/users/me/profile', { token: ada.token });
