@@ -551,6 +551,37 @@ describe('maintained counters', () => {
     expect(await drift()).toEqual(exact);
   });
 
+  it('keeps the global counts of votes and comments on published posts exact while the post is published and withdrawn under them', async () => {
+    const author = await registerUser(app());
+    const voters: RegisteredUser[] = [];
+    for (let i = 0; i < 8; i += 1) voters.push(await registerUser(app()));
+    const post = await createPost(author);
+    // The author keeps flipping the post while others vote and the author comments.
+    const results = await Promise.all([
+      ...voters.map((v) => app().http().post(`/api/posts/${post.id}/votes`).set(v.auth)),
+      ...Array.from({ length: 6 }, (_, i) =>
+        app()
+          .http()
+          .patch(`/api/posts/${post.id}`)
+          .set(author.auth)
+          .send({ published: i % 2 === 1 }),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        app()
+          .http()
+          .post(`/api/posts/${post.id}/comments`)
+          .set(author.auth)
+          .send({ body: `while flipping ${i}` }),
+      ),
+    ]);
+    expect(results.some((r) => r.status >= 500)).toBe(false);
+    expect(await drift()).toEqual(exact);
+    // Deleting it takes its counts out of the published totals.
+    await app().http().patch(`/api/posts/${post.id}`).set(author.auth).send({ published: true });
+    await app().http().delete(`/api/posts/${post.id}`).set(author.auth).expect(204);
+    expect(await drift()).toEqual(exact);
+  });
+
   it('sorts by votes from the counter in the same order as by COUNT(*)', async () => {
     const rows: { id: number }[] = await app().db.query(`
       SELECT p.id FROM posts p WHERE p.published

@@ -43,7 +43,7 @@ describe('migrations', () => {
     await own.drop();
   });
 
-  it('1763900600000 (bounded cost) fills its counters from the rows and reverts cleanly to the feed counts', async () => {
+  it('1763900600000 (bounded cost) and 1763900700000 (stats) fill their counters from the rows and revert cleanly, to the feed counts', async () => {
     expect(BOUNDED_COST).toBeGreaterThan(0);
     const before = source(BOUNDED_COST);
     await before.initialize();
@@ -78,7 +78,7 @@ describe('migrations', () => {
       await before.destroy();
     }
 
-    const all = source(migrations.length);
+    const all = source(BOUNDED_COST + 1);
     await all.initialize();
     try {
       await all.runMigrations();
@@ -102,9 +102,40 @@ describe('migrations', () => {
       ]);
 
       await all.runMigrations();
-      expect((await all.query<unknown[]>(COUNTER_DRIFT_SQL))[0]).toEqual(NO_DRIFT);
+      expect(await all.query(`SELECT to_regclass('feed_counts') IS NULL AS gone`)).toEqual([
+        { gone: true },
+      ]);
     } finally {
       await all.destroy();
+    }
+
+    // Then every later migration (the stats' counters): exact, and reverting them too.
+    const latest = source(migrations.length);
+    await latest.initialize();
+    try {
+      await latest.runMigrations();
+      expect((await latest.query<unknown[]>(COUNTER_DRIFT_SQL))[0]).toEqual(NO_DRIFT);
+      for (let i = migrations.length; i > BOUNDED_COST + 1; i -= 1) {
+        await latest.undoLastMigration();
+      }
+      expect(await latest.query(`SELECT name FROM counters`)).toEqual([
+        { name: 'published_posts' },
+      ]);
+      await latest.runMigrations();
+      expect((await latest.query<unknown[]>(COUNTER_DRIFT_SQL))[0]).toEqual(NO_DRIFT);
+      expect(
+        await latest.query(
+          `SELECT name, SUM(value)::int AS n FROM counters GROUP BY name ORDER BY name`,
+        ),
+      ).toEqual([
+        { name: 'published_comments', n: 30 },
+        { name: 'published_posts', n: 27 },
+        { name: 'published_votes', n: 81 },
+        { name: 'tags_in_use', n: 3 },
+        { name: 'users', n: 6 },
+      ]);
+    } finally {
+      await latest.destroy();
     }
   });
 });
