@@ -37,6 +37,7 @@ import {
   BENCH_JWT_SECRET,
   captureStatements,
   startAgora,
+  startProdArgs,
   startCeiling,
   type ChildServer,
   type MemoryStats,
@@ -94,7 +95,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const [primary, small] = datasets;
   const pgVersion = await serverVersion(primary.url);
 
-  console.log('\n==> Agora (dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn)');
+  console.log(
+    `\n==> Agora (node ${startProdArgs().join(' ')}: start:prod's command line, NODE_ENV=production, LOG_LEVEL=warn)`,
+  );
   const agora = await startAgora(`agora ${primary.spec.name}`, primary.url, poolSize);
   cleanup.add(() => agora.stop());
   const agoraSmall = small

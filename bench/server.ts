@@ -245,7 +245,7 @@ export async function startAgora(
   const port = await freePort();
   return ChildServer.start({
     name,
-    args: [join(ROOT, 'dist/src/main.js')],
+    args: startProdArgs(),
     env: agoraEnv(databaseUrl, {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -255,6 +255,25 @@ export async function startAgora(
     port,
     healthPath: '/health',
   });
+}
+
+/**
+ * Node's arguments for Agora as `npm run start:prod` runs it: that script's
+ * options (source maps, the young generation's size) and the absolute path of
+ * `dist/src/main.js`. Read from package.json, so the bench and the drills run
+ * the command line users run.
+ */
+export function startProdArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = scripts['start:prod'].trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/src/main.js') {
+    throw new Error(
+      `start:prod is not "node [options] dist/src/main.js": ${scripts['start:prod']}`,
+    );
+  }
+  return [...words.slice(1, -1), join(ROOT, 'dist/src/main.js')];
 }
 
 /** The ceiling server (ceiling.ts) with its configuration in dir. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { ChildServer, agoraEnv, freePort } from '../bench/server.js';
+import { ChildServer, agoraEnv, freePort, startProdArgs } from '../bench/server.js';
 import { ROOT } from '../bench/options.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { COUNTER_DRIFT_SQL, type CounterDrift } from '../src/database/counter-drift.js';
@@ -110,7 +110,7 @@ export async function startDrillAgora(
   const port = await freePort();
   return ChildServer.start({
     name: 'agora',
-    args: ['--enable-source-maps', join(ROOT, 'dist/src/main.js')],
+    args: startProdArgs(),
     env: agoraEnv(databaseUrl, {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -5,8 +5,10 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp, createAdapter } from './app.setup.js';
 import { appConfig } from './config/app.config.js';
+import { limitHeapGrowth } from './heap.js';
 
 async function bootstrap(): Promise<void> {
+  limitHeapGrowth();
   const config = appConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     bufferLogs: true,

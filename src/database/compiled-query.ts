@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { PreparedStatement, type Queryable } from './prepared.js';
 
-/** Where a statement runs: the pool, or a transaction's connection. */
-export type Queryable = DataSource | EntityManager;
+export type { Queryable } from './prepared.js';
 
 /**
  * A SELECT written with TypeORM's query builder, turned into SQL text once and
@@ -9,11 +9,12 @@ export type Queryable = DataSource | EntityManager;
  * aliases and property names) is a tenth of Agora's CPU time on a single-post
  * read; a query whose shape never changes need not pay for it per request.
  *
- * The statement still runs through the data source, so query logging and the
- * statement counter see it like any other.
+ * It runs as a named prepared statement of `pg` (see PreparedStatement), so
+ * PostgreSQL parses it once per pool connection too; query logging, the
+ * statement counter and error mapping see it like any other statement.
  */
 export class CompiledQuery<Row, Params extends Record<string, unknown>> {
-  private readonly sql: string;
+  private readonly statement: PreparedStatement<Row>;
   private readonly order: (keyof Params & string)[];
 
   /**
@@ -25,7 +26,7 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
     const order: string[] = [];
     // The placeholder syntax TypeORM's PostgreSQL driver replaces, so the SQL
     // is the one getQueryAndParameters() would have produced.
-    this.sql = qb
+    const sql = qb
       .getQuery()
       .replace(/:(\.\.\.)?([A-Za-z0-9_.]+)/g, (full, spread, name: string) => {
         if (!known.has(name)) return full;
@@ -35,11 +36,17 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
         return `$${index + 1}`;
       });
     this.order = order;
+    this.statement = new PreparedStatement<Row>(sql);
   }
 
   /** The statement's SQL, with `$n` placeholders. */
   get text(): string {
-    return this.sql;
+    return this.statement.text;
+  }
+
+  /** Its name as a prepared statement (undefined when it runs unnamed). */
+  get name(): string | undefined {
+    return this.statement.name;
   }
 
   all(on: Queryable, params: Params): Promise<Row[]> {
@@ -48,7 +55,7 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
       if (params[name] === undefined) throw new Error(`CompiledQuery: no value for :${name}`);
       return params[name];
     });
-    return on.query<Row[]>(this.sql, values);
+    return this.statement.all(on, values);
   }
 
   async one(on: Queryable, params: Params): Promise<Row | undefined> {
