@@ -152,8 +152,6 @@ export class Dataset {
           'published',
           'created_at',
           'updated_at',
-          'votes_count',
-          'comments_count',
         ],
         identity: true,
         rows: s.posts,
@@ -161,7 +159,7 @@ export class Dataset {
       },
       {
         table: 'post_tags',
-        columns: ['post_id', 'tag_id'],
+        columns: ['post_id', 'tag_id', 'published'],
         identity: false,
         rows: s.tagLinks,
         lines: () => this.postTags(),
@@ -317,10 +315,6 @@ export class Dataset {
       authorWeights[u] = u === 0 ? 5 : random.chance(0.35) ? 0 : random.pareto(1.4);
     }
     const authors = new WeightedSampler(authorWeights);
-    // The counters the votes and comments below will add up to, written with
-    // the post: agora_recount() then finds nothing to rewrite.
-    const votes = this.voteCounts();
-    const comments = this.commentCounts();
     for (let p = 0; p < this.sizes.posts; p += 1) {
       const created = this.postCreated[p];
       const author = this.userBefore(random, authors, created);
@@ -332,8 +326,6 @@ export class Dataset {
         this.published[p] ? 't' : 'f',
         iso(created),
         iso(updated),
-        votes[p],
-        comments[p],
       );
     }
   }
@@ -355,7 +347,10 @@ export class Dataset {
     const popular = new WeightedSampler(tagWeights);
     const draw = () => popular.draw(random);
     for (let p = 0; p < posts; p += 1) {
-      for (const t of sampleDistinct(counts[p], tags, random, draw)) yield row(p + 1, t + 1);
+      const published = this.published[p] ? 't' : 'f';
+      for (const t of sampleDistinct(counts[p], tags, random, draw)) {
+        yield row(p + 1, t + 1, published);
+      }
     }
   }
 

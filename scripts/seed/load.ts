@@ -58,8 +58,12 @@ const SEEDED_TABLES = [
   'comments',
   'profiles',
 ];
-/** The tables whose counter triggers are off during the load (agora_recount() settles them). */
-const COUNTED_TABLES = ['posts', 'votes', 'comments', 'follows'];
+/**
+ * The tables whose counter triggers are off during the load: agora_recount()
+ * then makes the counter rows (post_counters, user_counters) and sets the
+ * counts. post_tags rows carry their post's `published` from the dataset.
+ */
+const COUNTED_TABLES = ['users', 'posts', 'votes', 'post_tags', 'comments', 'follows'];
 const COPY_CHUNK_CHARS = 1 << 17;
 
 /**
@@ -157,7 +161,7 @@ export async function seed(
     }
     // Fresh statistics and visibility map: right plans and index-only scans from the start.
     await step('vacuum', () =>
-      client.query(`VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters', 'feed_counts'].join(', ')}`),
+      client.query(`VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters', 'post_counters', 'user_counters'].join(', ')}`),
     );
   } finally {
     if (typeof target === 'string') await client.end();

@@ -50,4 +50,8 @@ export class Comment {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Direct replies, kept by a trigger on comments (migration 1763900600000); never written by the app. */
+  @Column({ type: 'int', default: 0, select: false, insert: false, update: false })
+  replies!: number;
 }

@@ -8,7 +8,8 @@ import { PostTag } from '../tags/post-tag.entity.js';
 import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 import { Vote } from '../votes/vote.entity.js';
-import { FeedCount } from './feed-count.entity.js';
+import { PostCounter } from '../posts/post-counter.entity.js';
+import { UserCounter } from '../users/user-counter.entity.js';
 import { Counter } from './counter.entity.js';
 import { migrations } from './migrations/index.js';
 
@@ -22,7 +23,8 @@ export const entities = [
   Follow,
   Comment,
   Counter,
-  FeedCount,
+  PostCounter,
+  UserCounter,
 ];
 
 /** The one data-source definition: the app, `ormconfig.ts` (TypeORM CLI) and the tests use it. */

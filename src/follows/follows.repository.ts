@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { counterTotal } from '../common/paging/totals.js';
 import { defaultSort } from '../common/paging/sort.js';
 import type { UserSummaryRow } from '../users/user.row.js';
 import { Follow } from './follow.entity.js';
@@ -27,9 +28,7 @@ export class FollowsRepository {
    * One statement: follow the user if they exist; the key settles racing double
    * follows. The followee's row is locked `FOR SHARE`: a followee deleting their
    * account concurrently is either not found (404) or deleted after the follow
-   * (which cascades), never a foreign key failure; and a post the followee
-   * publishes meanwhile is counted in the follower's feed total exactly once
-   * (see migration 1763900500000).
+   * (which cascades), never a foreign key failure.
    */
   async insertIfAbsent(
     followerId: number,
@@ -45,7 +44,7 @@ export class FollowsRepository {
     return rows[0];
   }
 
-  /** Unfollows; the followee's row is locked as a follow locks it, for the feed total. */
+  /** Unfollows; the followee's row is locked as a follow locks it. */
   async delete(
     followerId: number,
     followeeId: number,
@@ -81,6 +80,11 @@ export class FollowsRepository {
           id: { expr: listed, type: 'int' },
           default: '-createdAt',
         }),
+        total: counterTotal(
+          this.dataSource,
+          `SELECT uc.${side} AS total FROM user_counters uc WHERE uc.user_id = $1`,
+          [userId],
+        ),
       },
       page,
     );

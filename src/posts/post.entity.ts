@@ -44,28 +44,6 @@ export class Post {
   @Column({ type: 'boolean', default: true })
   published!: boolean;
 
-  /** Kept by a trigger on votes (migration 1763900300000); never written by the app. */
-  @Column({
-    name: 'votes_count',
-    type: 'int',
-    default: 0,
-    select: false,
-    insert: false,
-    update: false,
-  })
-  votesCount!: number;
-
-  /** Kept by a trigger on comments, replies included. */
-  @Column({
-    name: 'comments_count',
-    type: 'int',
-    default: 0,
-    select: false,
-    insert: false,
-    update: false,
-  })
-  commentsCount!: number;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -6,9 +6,17 @@ import {
   type ObjectLiteral,
   type SelectQueryBuilder,
 } from 'typeorm';
-import type { Page } from '../common/paging/page.js';
+import {
+  cappedTotal,
+  exactTotal,
+  TOTAL_CAP,
+  UNCOUNTED,
+  type Page,
+  type Total,
+} from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator, type ListQuery } from '../common/paging/paginator.js';
+import { counterTotal } from '../common/paging/totals.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
@@ -91,24 +99,27 @@ export class PostsRepository {
    * of the caller's own posts. Filters narrow the page (a tag filter is an
    * EXISTS, so each post's returned tag list stays whole); the row itself is
    * the same one-statement view as a single post.
+   *
+   * `meta.total` (the API's totals rule): exact from a counter for all
+   * published posts, one author's and one tag's; not counted with `search`;
+   * otherwise the paginator counts up to TOTAL_CAP.
    */
   async findPage(query: PostListQuery, viewerId: number | undefined): Promise<Page<PostRow>> {
     const names = [...new Set(query.tag ?? [])];
+    const kind = totalKind(query, viewerId);
     let tagIds: number[] | undefined;
-    let total: (() => Promise<number>) | undefined = this.maintainedTotal(query, viewerId);
+    let total: (() => Promise<Total>) | undefined = this.counterTotal(kind, query);
     if (names.length > 0) {
       // The page needs the tags' ids as bound values: joined by name, the
       // planner cannot tell a tag on a third of all posts from a rare one,
       // and reads every post of a popular tag before sorting them (80 ms for
       // the largest seeded tag; 2 ms by id). One statement resolves them, with
       // the total when the page has one, so a list stays within 3 statements.
-      const resolved = await this.resolveTags(names, query, viewerId);
+      const resolved = await this.resolveTags(names, query, viewerId, kind);
       // A name no tag has matches nothing: id 0 is never used.
       tagIds = names.map((name) => resolved.ids[name] ?? 0);
-      if (resolved.total !== null) {
-        const counted = resolved.total;
-        total = () => Promise.resolve(counted);
-      }
+      const counted = resolved.total;
+      total = () => Promise.resolve(counted);
     }
     return this.paginator.run({ ...this.listQuery(query, viewerId, tagIds), total }, query);
   }
@@ -140,18 +151,26 @@ export class PostsRepository {
   }
 
   /**
-   * The ids of the named tags, and with offset paging the list's total (a
-   * count of the base, with the tags matched by name): one statement.
+   * The ids of the named tags, and with offset paging the list's total: the
+   * tag's counter for a single tag alone, else the base (tags matched by name)
+   * counted up to TOTAL_CAP, or nothing with a search. One statement.
    */
   private async resolveTags(
     names: string[],
-    query: PageQueryDto & PostFilters,
+    query: PageQueryDto & PostFilters & { sort: SortTerm[] },
     viewerId: number | undefined,
-  ): Promise<{ ids: Record<string, number>; total: number | null }> {
-    const [countSql, params]: [string, unknown[]] =
-      query.cursor === undefined
-        ? this.filtered(query, viewerId).qb.select('COUNT(*)::int').getQueryAndParameters()
-        : ['SELECT NULL::int', []];
+    kind: TotalKind,
+  ): Promise<{ ids: Record<string, number>; total: Total }> {
+    let countSql = 'SELECT NULL::int';
+    let params: unknown[] = [];
+    if (query.cursor === undefined && kind === 'tag') {
+      countSql = 'SELECT t.posts FROM tags t WHERE t.name = $1';
+      params = [names[0]];
+    } else if (query.cursor === undefined && kind === 'capped') {
+      const base = this.filtered({ ...query, sort: undefined }, viewerId).qb.select('1');
+      [countSql, params] = base.getQueryAndParameters();
+      countSql = `SELECT COUNT(*)::int FROM (${countSql} LIMIT ${TOTAL_CAP}) capped`;
+    }
     const rows: { ids: Record<string, number> | null; total: number | null }[] =
       await this.dataSource.query(
         `SELECT (${countSql}) AS total,
@@ -159,27 +178,26 @@ export class PostsRepository {
                   WHERE t.name = ANY($${params.length + 1}::varchar[])) AS ids`,
         [...params, names],
       );
-    return { ids: rows[0].ids ?? {}, total: rows[0].total };
+    const counted = rows[0].total;
+    const total =
+      query.cursor !== undefined || kind === 'uncounted'
+        ? UNCOUNTED
+        : kind === 'tag'
+          ? exactTotal(counted ?? 0)
+          : cappedTotal(counted ?? 0);
+    return { ids: rows[0].ids ?? {}, total };
   }
 
-  /** Published posts of the users the caller follows, newest first: the same row as every post list. */
+  /**
+   * Published posts of the users the caller follows, newest first: the same
+   * row as every post list. Its total is counted up to TOTAL_CAP (no counter
+   * per follower: publishing would write one row per follower).
+   */
   findFeed(query: PageQueryDto & { sort: SortTerm[] }, viewerId: number): Promise<Page<PostRow>> {
-    return this.paginator.run(
-      {
-        ...this.feedQuery(query.sort, viewerId),
-        // The followees' published posts, kept per follower by triggers: one
-        // row, however many accounts the caller follows.
-        total: () =>
-          this.scalar(
-            `SELECT COALESCE((SELECT fc.posts FROM feed_counts fc WHERE fc.user_id = $1), 0) AS total`,
-            [viewerId],
-          ),
-      },
-      query,
-    );
+    return this.paginator.run(this.feedQuery(query.sort, viewerId), query);
   }
 
-  /** The list behind findFeed, without its total (public for the same test as listQuery). */
+  /** The list behind findFeed (public for the same test as listQuery). */
   feedQuery(sort: SortTerm[], viewerId: number): ListQuery {
     return {
       scope: 'feed',
@@ -200,37 +218,33 @@ export class PostsRepository {
   }
 
   /**
-   * The total of a list with no filter but visibility, or only an author
-   * filter that shows no drafts, read from the counters triggers keep: no count
-   * of the posts table. Other lists count their base.
+   * The total a counter answers (all published posts, or one author's when no
+   * drafts show), or none to count; undefined leaves the paginator to count.
+   * Lists with tags get theirs from resolveTags.
    */
-  private maintainedTotal(
+  private counterTotal(
+    kind: TotalKind,
     query: PostFilters,
-    viewerId: number | undefined,
-  ): (() => Promise<number>) | undefined {
-    if (query.search || (query.tag ?? []).length > 0) return undefined;
-    const author = query.author;
-    if (author === undefined) {
-      return () =>
-        this.scalar(`SELECT value::int AS total FROM counters WHERE name = 'published_posts'`, []);
+  ): (() => Promise<Total>) | undefined {
+    if (kind === 'uncounted') return () => Promise.resolve(UNCOUNTED);
+    if (kind === 'all') {
+      return counterTotal(
+        this.dataSource,
+        `SELECT value::int AS total FROM counters WHERE name = 'published_posts'`,
+        [],
+      );
     }
-    // A list of one's own posts shows drafts too: counted from the base.
-    if (viewerId !== undefined) return undefined;
-    return () =>
-      'id' in author
-        ? this.scalar(
-            `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE id = $1`,
-            [author.id],
-          )
-        : this.scalar(
-            `SELECT COALESCE(MAX(published_posts), 0) AS total FROM users WHERE lower(username) = lower($1)`,
-            [author.username],
-          );
-  }
-
-  private async scalar(sql: string, params: unknown[]): Promise<number> {
-    const rows: { total: number }[] = await this.dataSource.query(sql, params);
-    return rows[0]?.total ?? 0;
+    const author = query.author;
+    if (kind !== 'author' || author === undefined) return undefined;
+    return 'id' in author
+      ? counterTotal(this.dataSource, `SELECT published_posts AS total FROM users WHERE id = $1`, [
+          author.id,
+        ])
+      : counterTotal(
+          this.dataSource,
+          `SELECT published_posts AS total FROM users WHERE lower(username) = lower($1)`,
+          [author.username],
+        );
   }
 
   /**
@@ -243,12 +257,17 @@ export class PostsRepository {
    * forgotten in the compiled-statement cache's key.
    */
   private filtered(
-    query: PostFilters,
+    query: PostFilters & { sort?: SortTerm[] },
     viewerId: number | undefined,
     tagIds?: number[],
   ): { qb: SelectQueryBuilder<ObjectLiteral>; shape: string } {
     const qb = this.dataSource.createQueryBuilder().from(Post, 'p');
     const clauses: string[] = [];
+    if (sortsByCounters(query.sort)) {
+      // Sorting by votes or comments walks the counters' index, joining each post by id.
+      qb.innerJoin('post_counters', 'pc', 'pc.post_id = p.id');
+      clauses.push('JOIN post_counters');
+    }
     const where = (sql: string, params?: ObjectLiteral) => {
       if (clauses.length === 0) qb.where(sql, params);
       else qb.andWhere(sql, params);
@@ -320,12 +339,15 @@ function withPostView(
     // The counters the triggers keep equal to COUNT(*) of votes and comments (a
     // test holds them to it): reading them costs the same for a post with ten
     // thousand votes as for one with none.
-    .addSelect('p.votes_count', 'votes')
-    .addSelect('p.comments_count', 'comments')
+    .addSelect('pc.votes', 'votes')
+    .addSelect('pc.comments', 'comments')
+    // Each tag's name by its key: a join here let the planner hash the whole
+    // tags table for every post of the page.
     .addSelect(
-      'ARRAY(SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.name COLLATE "C")',
+      'ARRAY(SELECT n FROM (SELECT (SELECT t.name FROM tags t WHERE t.id = pt.tag_id) AS n FROM post_tags pt WHERE pt.post_id = p.id) pn ORDER BY n COLLATE "C")',
       'tags',
     )
+    .innerJoin('post_counters', 'pc', 'pc.post_id = p.id')
     .innerJoin('users', 'a', 'a.id = p.author_id')
     .leftJoin('profiles', 'ap', 'ap.user_id = a.id');
   if (viewerId === undefined) {
@@ -338,4 +360,23 @@ function withPostView(
     qb.setParameter('viewerId', viewerId);
   }
   return qb;
+}
+
+/**
+ * Which total a post list gets (the API's totals rule): a counter's for all
+ * published posts, one author's published posts or one tag's; none with a
+ * search; a capped count otherwise (several filters, or drafts included).
+ */
+type TotalKind = 'all' | 'author' | 'tag' | 'uncounted' | 'capped';
+
+function totalKind(query: PostFilters, viewerId: number | undefined): TotalKind {
+  if (query.search) return 'uncounted';
+  const tags = new Set(query.tag ?? []).size;
+  if (query.author === undefined) return tags === 0 ? 'all' : tags === 1 ? 'tag' : 'capped';
+  // A signed-in caller may be listing their own posts, drafts included.
+  return tags === 0 && viewerId === undefined ? 'author' : 'capped';
+}
+
+function sortsByCounters(sort: SortTerm[] | undefined): boolean {
+  return (sort ?? []).some((term) => term.expr.startsWith('pc.'));
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Post } from '../posts/post.entity.js';
 import { Tag } from './tag.entity.js';
 
@@ -11,6 +11,10 @@ export class PostTag {
 
   @PrimaryColumn({ name: 'tag_id', type: 'int', primaryKeyConstraintName: 'pk_post_tags' })
   tagId!: number;
+
+  /** A copy of the post's `published`, kept by triggers: how the link moves its tag's count. */
+  @Column({ type: 'boolean', default: false, select: false, insert: false, update: false })
+  published!: boolean;
 
   @ManyToOne(() => Post, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'post_id', foreignKeyConstraintName: 'fk_post_tags_post' })

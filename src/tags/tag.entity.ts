@@ -4,6 +4,8 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Unique('uq_tags_name', ['name'])
 @Check('ck_tags_name', `name ~ '^[a-z0-9-]{1,30}$'`)
 @Index('ix_tags_name_prefix', { synchronize: false })
+@Index('ix_tags_posts', { synchronize: false })
+@Index('ix_tags_name_in_use', { synchronize: false })
 export class Tag {
   @PrimaryGeneratedColumn('identity', {
     type: 'int',
@@ -14,4 +16,8 @@ export class Tag {
 
   @Column({ type: 'varchar', length: 30 })
   name!: string;
+
+  /** Published posts carrying the tag, kept by triggers (migration 1763900600000); never written by the app. */
+  @Column({ type: 'int', default: 0, select: false, insert: false, update: false })
+  posts!: number;
 }

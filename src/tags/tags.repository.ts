@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import type { Page } from '../common/paging/page.js';
+import { UNCOUNTED, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
 import type { SortTerm } from '../common/paging/sort.js';
+import { Tag } from './tag.entity.js';
 
 /** A tag and its count of published posts. */
 export interface TagRow {
@@ -19,41 +20,37 @@ export class TagsRepository {
     private readonly paginator: Paginator,
   ) {}
 
-  /** Tags with their count of published posts; a tag no published post carries is not listed. */
+  /**
+   * Tags with their count of published posts, as the triggers keep it; a tag
+   * no published post carries is not listed. Sorted over the index of tags in
+   * use; a prefix search is not counted (the API's totals rule), the rest up
+   * to the cap.
+   */
   findPage(query: PageQueryDto & { search?: string; sort: SortTerm[] }): Promise<Page<TagRow>> {
     return this.paginator.run(
       {
         scope: 'tags',
-        base: () => this.counted(query.search),
-        select: (qb) => qb.select(['tc.name AS name', 'tc.posts AS posts']),
+        base: () => this.inUse(query.search),
+        select: (qb) => qb.select(['t.name AS name', 't.posts AS posts']),
         sort: query.sort,
+        total: query.search ? () => Promise.resolve(UNCOUNTED) : undefined,
       },
       query,
     );
   }
 
   findOne(name: string): Promise<TagRow | undefined> {
-    return this.counted(undefined, name)
-      .select(['tc.name AS name', 'tc.posts AS posts'])
+    return this.inUse()
+      .select(['t.name AS name', 't.posts AS posts'])
+      .andWhere('t.name = :name', { name })
       .getRawOne<TagRow>();
   }
 
-  /** FROM (tags counted over published posts) tc. The inner join drops tags without any. */
-  private counted(prefix?: string, name?: string): SelectQueryBuilder<ObjectLiteral> {
-    const inner = this.dataSource
-      .createQueryBuilder()
-      .select('t.name', 'name')
-      .addSelect('COUNT(*)::int', 'posts')
-      .from('tags', 't')
-      .innerJoin('post_tags', 'pt', 'pt.tag_id = t.id')
-      .innerJoin('posts', 'p', 'p.id = pt.post_id AND p.published')
-      .groupBy('t.id');
+  /** FROM tags WHERE some published post carries it (and its name starts with `prefix`). */
+  private inUse(prefix?: string): SelectQueryBuilder<ObjectLiteral> {
+    const qb = this.dataSource.createQueryBuilder().from(Tag, 't').where('t.posts > 0');
     // The query DTO allows only a-z, 0-9 and - in a prefix, so it has no LIKE wildcards to escape.
-    if (prefix) inner.andWhere('t.name LIKE :prefix', { prefix: `${prefix}%` });
-    if (name !== undefined) inner.andWhere('t.name = :name', { name });
-    return this.dataSource
-      .createQueryBuilder()
-      .from(`(${inner.getQuery()})`, 'tc')
-      .setParameters(inner.getParameters());
+    if (prefix) qb.andWhere('t.name LIKE :prefix', { prefix: `${prefix}%` });
+    return qb;
   }
 }

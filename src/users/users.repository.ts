@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { Paginator } from '../common/paging/paginator.js';
-import type { Page } from '../common/paging/page.js';
+import { UNCOUNTED, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
 import { User } from './user.entity.js';
-import { FOLLOWERS_SQL, FOLLOWING_SQL } from './user-sort.js';
 import type { MeRow, UserViewRow } from './user.row.js';
 
 export interface Credentials {
@@ -113,6 +112,9 @@ export class UsersRepository {
         scope: 'users',
         base: () => {
           const qb = this.dataSource.createQueryBuilder().from(User, 'u');
+          if (query.sort.some((term) => term.expr.startsWith('uc.'))) {
+            qb.innerJoin('user_counters', 'uc', 'uc.user_id = u.id');
+          }
           if (query.search) {
             qb.where(`lower(u.username) LIKE :pattern ESCAPE '\\'`, {
               pattern: `%${escapeLike(query.search.toLowerCase())}%`,
@@ -122,6 +124,8 @@ export class UsersRepository {
         },
         select: (qb) => withCounts(withProfile(qb), viewerId),
         sort: query.sort,
+        // A search is not counted (the API's totals rule); all users are counted up to the cap.
+        total: query.search ? () => Promise.resolve(UNCOUNTED) : undefined,
       },
       query,
     );
@@ -165,20 +169,19 @@ function withProfile(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<
 }
 
 /**
- * The User view's counts and the caller's `following` flag, computed by SQL in
- * the same statement: published posts, followers and followees by COUNT, the
- * caller's follow by EXISTS.
+ * The User view's counts and the caller's `following` flag, in the same
+ * statement: published posts, followers and followees from the counters the
+ * triggers keep (never a count of posts or follows), the caller's follow by
+ * EXISTS.
  */
 function withCounts(
   qb: SelectQueryBuilder<ObjectLiteral>,
   viewerId: number | undefined,
 ): SelectQueryBuilder<ObjectLiteral> {
-  qb.addSelect(
-    '(SELECT COUNT(*)::int FROM posts up WHERE up.author_id = u.id AND up.published)',
-    'postsCount',
-  )
-    .addSelect(FOLLOWERS_SQL, 'followersCount')
-    .addSelect(FOLLOWING_SQL, 'followingCount');
+  qb.addSelect('u.published_posts', 'postsCount')
+    .addSelect('uc.followers', 'followersCount')
+    .addSelect('uc.following', 'followingCount')
+    .innerJoin('user_counters', 'uc', 'uc.user_id = u.id');
   if (viewerId === undefined) return qb.addSelect('false', 'following');
   return qb
     .addSelect(

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { counterTotal } from '../common/paging/totals.js';
 import { defaultSort, type SortSpec } from '../common/paging/sort.js';
 import { postVisibleSql, postVisibleToViewerSql } from '../posts/post-visibility.js';
 import type { UserSummaryRow } from '../users/user.row.js';
@@ -29,7 +30,9 @@ export class VotesRepository {
   /**
    * One statement: vote if the post is visible and the caller has not voted.
    * The primary key settles racing double votes (ON CONFLICT DO NOTHING: one
-   * row, one `inserted`). `votes` counts the post's votes, this one included.
+   * row, one `inserted`). `votes` counts the post's votes, this one included:
+   * the post's counter as this statement found it (its trigger adds this vote
+   * at the statement's end), plus this vote.
    */
   async insertVoteIfAbsent(
     postId: number,
@@ -42,7 +45,7 @@ export class VotesRepository {
                     ON CONFLICT DO NOTHING RETURNING post_id)
        SELECT EXISTS (SELECT 1 FROM post) AS found,
               EXISTS (SELECT 1 FROM ins) AS inserted,
-              (SELECT COUNT(*)::int FROM votes WHERE post_id = $1)
+              COALESCE((SELECT pc.votes FROM post_counters pc WHERE pc.post_id = $1), 0)
                 + (SELECT COUNT(*)::int FROM ins) AS votes`,
         [postId, userId],
       );
@@ -82,6 +85,12 @@ export class VotesRepository {
             .innerJoin('users', 'u', 'u.id = v.user_id')
             .leftJoin('profiles', 'pr', 'pr.user_id = u.id'),
         sort: defaultSort(VOTER_SORT),
+        // A post the caller may not see shows an empty page, and the service answers 404.
+        total: counterTotal(
+          this.dataSource,
+          'SELECT pc.votes AS total FROM post_counters pc WHERE pc.post_id = $1',
+          [postId],
+        ),
       },
       page,
     );

@@ -40,7 +40,7 @@ export class PageQueryDto {
   limit: number = DEFAULT_LIMIT;
 
   @ApiPropertyOptional({
-    description: `Rows to skip (offset paging; \`meta.total\` counts all matches). At most ${MAX_OFFSET}: page deeper with \`cursor\`. Not with \`cursor\`.`,
+    description: `Rows to skip (offset paging; \`meta.total\` counts the matches, see \`totalExact\`). At most ${MAX_OFFSET}: page deeper by following \`meta.nextCursor\` (returned in offset mode too). Not with \`cursor\`.`,
     minimum: 0,
     maximum: MAX_OFFSET,
     default: 0,
@@ -51,7 +51,7 @@ export class PageQueryDto {
   @ToInt()
   @IsInt()
   @Min(0)
-  @Max(MAX_OFFSET, { message: `must not be greater than ${MAX_OFFSET}; page deeper with cursor` })
+  @Max(MAX_OFFSET, { message: `must not be greater than ${MAX_OFFSET}; to page deeper, follow meta.nextCursor with cursor` })
   offset?: number;
 
   @ApiPropertyOptional({

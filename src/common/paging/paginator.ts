@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CompiledQuery } from '../../database/compiled-query.js';
 import { CursorCodec } from './cursor.js';
-import type { Page } from './page.js';
+import { cappedTotal, TOTAL_CAP, UNCOUNTED, type Page, type Total } from './page.js';
 import type { PageQueryDto } from './page-query.dto.js';
 import { sortKey, type SortTerm } from './sort.js';
 
@@ -10,7 +10,7 @@ import { sortKey, type SortTerm } from './sort.js';
 export interface ListQuery {
   /** Names the list in its cursors, so one list's cursor is refused by another. */
   scope: string;
-  /** FROM + WHERE only: counted for `meta.total` without any joins. */
+  /** FROM + WHERE only: counted (up to TOTAL_CAP rows) for `meta.total` when no `total` is given. */
   base: () => SelectQueryBuilder<ObjectLiteral>;
   /**
    * Adds the joins and columns of a row. It runs over the page only: the base's
@@ -19,10 +19,12 @@ export interface ListQuery {
    */
   select: (qb: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>;
   /**
-   * `meta.total` when cheaper than `COUNT(*)` over the base, e.g. a counter the
-   * database maintains. Must equal that count.
+   * `meta.total` and `meta.totalExact` in offset mode, when the list knows
+   * better than a capped count of its base: exact from a counter the database
+   * keeps (which must equal `COUNT(*)` of the base), or not counted at all (a
+   * search). Without it, the base is counted up to TOTAL_CAP rows.
    */
-  total?: () => Promise<number>;
+  total?: () => Promise<Total>;
   sort: SortTerm[];
   /**
    * Names the SQL text that base and select build for these inputs (which
@@ -42,7 +44,7 @@ const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
  * Runs a list in two statements at most, whatever the page size: the page,
- * and in offset mode its total.
+ * and in offset mode its total, which never costs more than TOTAL_CAP rows.
  *
  * The page statement selects the page first — the base filtered, ordered and
  * cut (keyset or offset) over its own table, where an index can serve the
@@ -83,12 +85,12 @@ export class Paginator {
     const [rows, total] = await Promise.all([
       statements.page.all(dataSource, params) as Promise<Row[]>,
       cursor !== undefined
-        ? Promise.resolve(null)
+        ? Promise.resolve(UNCOUNTED)
         : list.total
           ? list.total()
           : this.countStatement(list, statements)
               .one(dataSource, params)
-              .then((row) => (row as { total: number } | undefined)?.total ?? 0),
+              .then((row) => cappedTotal((row as { total: number } | undefined)?.total ?? 0)),
     ]);
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
@@ -105,7 +107,8 @@ export class Paginator {
     return {
       data: pageRows,
       meta: {
-        total,
+        total: total.total,
+        totalExact: total.totalExact,
         limit: page.limit,
         offset: page.cursor === undefined ? (page.offset ?? 0) : null,
         nextCursor,
@@ -148,18 +151,29 @@ export class Paginator {
     return { statements, params, cached: false };
   }
 
-  /** The COUNT(*) of the base, compiled like the page (built on the first need). */
+  /**
+   * The base's rows counted up to TOTAL_CAP: a walk that stops there, however
+   * many rows match. Compiled like the page (built on the first need).
+   */
   countStatement(
     list: ListQuery,
     statements: CompiledList,
   ): CompiledQuery<object, Record<string, unknown>> {
-    return (statements.count ??= new CompiledQuery(list.base().select('COUNT(*)::int', 'total')));
+    if (statements.count) return statements.count;
+    const base = list.base().select('1');
+    return (statements.count = new CompiledQuery(
+      base
+        .createQueryBuilder()
+        .select('COUNT(*)::int', 'total')
+        .from(`(${base.getQuery()} LIMIT ${TOTAL_CAP})`, 'capped')
+        .setParameters(base.getParameters()),
+    ));
   }
 }
 
 export interface CompiledList {
   page: CompiledQuery<object, Record<string, unknown>>;
-  /** COUNT(*) of the base, for offset pages without a cheaper total. */
+  /** The capped COUNT(*) of the base, for offset pages without a total of their own. */
   count?: CompiledQuery<object, Record<string, unknown>>;
 }
 

@@ -4,6 +4,7 @@ import { FollowsComments1763900200000 } from './1763900200000-follows-comments.j
 import { MaintainedCounters1763900300000 } from './1763900300000-maintained-counters.js';
 import { RecountOnlyDrifted1763900400000 } from './1763900400000-recount-only-drifted.js';
 import { FeedCounts1763900500000 } from './1763900500000-feed-counts.js';
+import { BoundedCost1763900600000 } from './1763900600000-bounded-cost.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -16,4 +17,5 @@ export const migrations = [
   MaintainedCounters1763900300000,
   RecountOnlyDrifted1763900400000,
   FeedCounts1763900500000,
+  BoundedCost1763900600000,
 ];
