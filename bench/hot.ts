@@ -80,29 +80,33 @@ async function readStats(client: pg.Client, tables: string[]): Promise<TableStat
 }
 
 /**
- * The figures after S7. Agora's connections report their statistics when they
- * go idle (at most once a second, PostgreSQL 15 and later): this waits until
- * the counter table's update count has stopped moving for two seconds (15 s
- * at most), after asking the server to flush this session's own.
+ * The figures after S7. Agora's connections flush their statistics at most
+ * once a second while busy, and an idle one only after 10 s (PostgreSQL 15
+ * and later): this waits until the counter table shows at least one update
+ * per successful S7 request (each adds or takes back one vote), or until its
+ * count has not moved for 12 s, 45 s at most.
  */
 export async function hotFigures(
   url: string,
   before: StatsSnapshot,
   requests: number,
+  succeeded: number,
 ): Promise<HotFigures> {
   const counter = before.counterTable;
   const tables = before.tables.map((t) => t.table);
+  const startUpdates = before.tables.find((t) => t.table === counter)?.updates ?? 0;
   const after = await withClient(url, async (client) => {
     await client.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
     let last = -1;
-    let stable = 0;
+    let stableSince = Date.now();
     let stats: TableStats[] = [];
-    for (let waited = 0; waited < 15_000 && stable < 4; waited += 500) {
+    for (const started = Date.now(); Date.now() - started < 45_000; await sleep(500)) {
       stats = await readStats(client, tables);
       const updates = stats.find((t) => t.table === counter)?.updates ?? 0;
-      stable = updates === last ? stable + 1 : 0;
+      if (updates - startUpdates >= succeeded) break;
+      if (updates !== last) stableSince = Date.now();
+      else if (Date.now() - stableSince >= 12_000) break;
       last = updates;
-      await sleep(500);
     }
     return { at: new Date().toISOString(), counterTable: counter, tables: stats };
   });

@@ -19,7 +19,7 @@ import {
   waitForQuiet,
   type Dataset,
 } from './database.js';
-import { explainCaptured, GUARDED_TABLES, type ExplainReport } from './explain.js';
+import { explainCaptured, EXPLAIN_RUNS, GUARDED_TABLES, type ExplainReport } from './explain.js';
 import { counterTable, hotFigures, hotMarkdown, statsSnapshot, type HotFigures } from './hot.js';
 import { runLoad, type RoundResult } from './load.js';
 import { DATASETS, parseOptions, type BenchOptions, type ScenarioId } from './options.js';
@@ -301,11 +301,10 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     }
     allSeries.push(...series);
     if (hotBefore) {
-      const requests = series.reduce(
-        (n, s) => n + (s.warmup?.requests ?? 0) + s.rounds.reduce((m, r) => m + r.requests, 0),
-        0,
-      );
-      hot = await hotFigures(primary.url, hotBefore, requests);
+      const runs = series.flatMap((s) => [...(s.warmup ? [s.warmup] : []), ...s.rounds]);
+      const requests = runs.reduce((n, r) => n + r.requests, 0);
+      const succeeded = runs.reduce((n, r) => n + r.requests - r.non2xx, 0);
+      hot = await hotFigures(primary.url, hotBefore, requests, succeeded);
       console.log(`  ${hot.summary}`);
     }
   }
@@ -383,7 +382,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     ...(hot ? hotMarkdown(hot) : []),
     `## EXPLAIN ANALYZE (captured statements, ${explain.dataset})`,
     '',
-    'Planning and execution time as `EXPLAIN (ANALYZE, FORMAT JSON)` reports them, one run each after the capture; ' +
+    `Planning and execution time as \`EXPLAIN (ANALYZE, FORMAT JSON)\` reports them: medians of ${EXPLAIN_RUNS} runs each; ` +
       '`node dist/bench/compare.js before.json after.json` puts two result files side by side.',
     '',
     '| scenario | # | planning ms | execution ms | plan root | seq scans | statement |',
