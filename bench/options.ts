@@ -59,6 +59,23 @@ const TEN_TIMES: SeedCounts = {
   demoFollows: 10_000,
 };
 
+/**
+ * The datasets' database names start with this: `agora_bench` unless
+ * BENCH_DATABASE_PREFIX says otherwise, so that several checkouts can share
+ * one server (BENCH_DATABASE_URL) without reseeding each other's datasets.
+ */
+export const DATABASE_PREFIX = databasePrefix(process.env.BENCH_DATABASE_PREFIX);
+
+function databasePrefix(raw: string | undefined): string {
+  const prefix = raw?.trim() || 'agora_bench';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new Error(
+      `BENCH_DATABASE_PREFIX must be 1 to 41 of a-z, 0-9 and _ (not starting with a digit), not "${prefix}"`,
+    );
+  }
+  return prefix;
+}
+
 /** S8's authors: one followed by 10,000 users (fewer where there are not that many), one by 10. */
 export const S8_FOLLOWERS = [10_000, 10] as const;
 const AUTHORS = [...S8_FOLLOWERS];
@@ -66,14 +83,14 @@ const AUTHORS = [...S8_FOLLOWERS];
 export const DATASETS = {
   full: {
     name: 'full',
-    database: 'agora_bench_full',
+    database: `${DATABASE_PREFIX}_full`,
     counts: FULL,
     followedAuthors: AUTHORS,
     cursorPages: 500,
   },
   small: {
     name: 'small',
-    database: 'agora_bench_small',
+    database: `${DATABASE_PREFIX}_small`,
     counts: ONE_PERCENT,
     followedAuthors: AUTHORS,
     cursorPages: 5,
@@ -81,7 +98,7 @@ export const DATASETS = {
   // 1%, not less: with fewer users the follow graph could not hold 1% of the follows.
   quick: {
     name: 'quick',
-    database: 'agora_bench_quick',
+    database: `${DATABASE_PREFIX}_quick`,
     counts: ONE_PERCENT,
     followedAuthors: AUTHORS,
     cursorPages: 5,
@@ -89,7 +106,7 @@ export const DATASETS = {
   // `--scale 10` only: not in CI, its seed takes a while.
   x10: {
     name: 'x10',
-    database: 'agora_bench_x10',
+    database: `${DATABASE_PREFIX}_x10`,
     counts: TEN_TIMES,
     followedAuthors: AUTHORS,
     cursorPages: 5000,
