@@ -679,10 +679,15 @@ export interface components {
         PageMeta: {
             /**
              * Format: int32
-             * @description All matches (offset paging); null with cursor paging.
+             * @description All matches (offset paging): exact when `totalExact` is true; `1000` with `totalExact: false` means 1000 or more. null with cursor paging and for a list with `search` (not counted: follow `nextCursor`).
              * @example 123
              */
             total: number | null;
+            /**
+             * @description Whether `total` is exact. Exact totals come from counters the database keeps (all published posts, an author's published posts, a tag's published posts, a user's followers and following, a post's comments and voters); other lists are counted up to 1000 matches, and `false` here means "1000 or more". null when `total` is null.
+             * @example true
+             */
+            totalExact: boolean | null;
             /**
              * Format: int32
              * @example 20
@@ -694,7 +699,7 @@ export interface components {
              * @example 0
              */
             offset: number | null;
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /** @description Pass as `cursor` for the next page (also in offset mode, to switch to keyset paging at any page); null on the last page. */
             nextCursor: string | null;
         };
         UserCounts: {
@@ -1397,7 +1402,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -2911,7 +2916,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -3230,7 +3235,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -3939,7 +3944,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -4096,7 +4101,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -4661,7 +4666,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -5787,7 +5792,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -5938,7 +5943,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;
@@ -6089,7 +6094,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip (offset paging; `meta.total` counts all matches). At most 10000: page deeper with `cursor`. Not with `cursor`. */
+                /** @description Rows to skip (offset paging; `meta.total` counts the matches, see `totalExact`). At most 10000: page deeper by following `meta.nextCursor` (returned in offset mode too). Not with `cursor`. */
                 offset?: number;
                 /** @description The opaque `meta.nextCursor` of the previous page (keyset paging; `meta.total` is null). Not with `offset`, and only with the sort it was issued for. */
                 cursor?: string;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { ChildServer, agoraEnv, freePort } from '../bench/server.js';
 import { ROOT } from '../bench/options.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
+import { COUNTER_DRIFT_SQL, type CounterDrift } from '../src/database/counter-drift.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -367,21 +368,10 @@ export async function verifyLedger(url: string, ledger: Ledger): Promise<string[
 /** Counters the triggers keep, against counts of the rows: the names of those that differ. */
 export async function verifyCounters(url: string): Promise<string[]> {
   return withDirect(url, async (db) => {
-    const { rows } = await db.query<{ check: string; wrong: number }>(`
-      SELECT 'posts.votes_count' AS check, count(*)::int AS wrong FROM posts p
-       WHERE p.votes_count <> (SELECT count(*) FROM votes v WHERE v.post_id = p.id)
-      UNION ALL
-      SELECT 'posts.comments_count', count(*)::int FROM posts p
-       WHERE p.comments_count <> (SELECT count(*) FROM comments c WHERE c.post_id = p.id)
-      UNION ALL
-      SELECT 'users.published_posts', count(*)::int FROM users u
-       WHERE u.published_posts <> (SELECT count(*) FROM posts p WHERE p.author_id = u.id AND p.published)
-      UNION ALL
-      SELECT 'feed_counts', count(*)::int FROM users u
-       WHERE COALESCE((SELECT fc.posts FROM feed_counts fc WHERE fc.user_id = u.id), 0) <>
-             (SELECT count(*) FROM posts p JOIN follows f ON f.followee_id = p.author_id
-               WHERE f.follower_id = u.id AND p.published)`);
-    return rows.filter((r) => r.wrong > 0).map((r) => `${r.check}: ${r.wrong} rows differ`);
+    const { rows } = await db.query<CounterDrift>(COUNTER_DRIFT_SQL);
+    return Object.entries(rows[0])
+      .filter(([, wrong]) => wrong > 0)
+      .map(([check, wrong]) => `${check}: ${wrong} rows differ`);
   });
 }
 

@@ -106,23 +106,23 @@ const CASES: Record<string, Case> = {
 const PUBLIC = ['POST /api/users', 'POST /api/auth/login'];
 
 /**
- * Everything the owner owns, as stored: their account, profile, posts (less
- * the counters other users' votes and comments move), the tags on those
- * posts, and the votes, follows and comments they made.
+ * Everything the owner owns, as stored: their account, profile, posts, the
+ * tags on those posts, and the votes, follows and comments they made (less
+ * the counters other users' actions move: published posts, replies).
  */
 async function ownedBy(t: TestApp, userId: number): Promise<unknown> {
   const rows: { snapshot: unknown }[] = await t.db.query(
     `SELECT json_build_object(
        'user', (SELECT to_jsonb(u) - 'published_posts' FROM users u WHERE u.id = $1),
        'profile', (SELECT to_jsonb(pr) FROM profiles pr WHERE pr.user_id = $1),
-       'posts', (SELECT json_agg(to_jsonb(p) - 'votes_count' - 'comments_count' ORDER BY p.id)
+       'posts', (SELECT json_agg(to_jsonb(p) ORDER BY p.id)
                    FROM posts p WHERE p.author_id = $1),
        'tags', (SELECT json_agg(json_build_array(pt.post_id, t.name) ORDER BY pt.post_id, t.name)
                   FROM post_tags pt JOIN posts p ON p.id = pt.post_id JOIN tags t ON t.id = pt.tag_id
                  WHERE p.author_id = $1),
        'votes', (SELECT json_agg(to_jsonb(v) ORDER BY v.post_id) FROM votes v WHERE v.user_id = $1),
        'follows', (SELECT json_agg(to_jsonb(f) ORDER BY f.followee_id) FROM follows f WHERE f.follower_id = $1),
-       'comments', (SELECT json_agg(to_jsonb(c) ORDER BY c.id) FROM comments c WHERE c.author_id = $1)
+       'comments', (SELECT json_agg(to_jsonb(c) - 'replies' ORDER BY c.id) FROM comments c WHERE c.author_id = $1)
      ) AS snapshot`,
     [userId],
   );

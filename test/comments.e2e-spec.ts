@@ -13,8 +13,10 @@ import { createTestApp, type TestApp } from './support/app.js';
 import { nullability, refOf, type JsonSchema } from './support/contract.js';
 import { count } from './support/db.js';
 import {
+  exact,
   getList,
   ids,
+  totalOf,
   walkCursor as walkPages,
   type Page,
   type PostPage,
@@ -83,6 +85,8 @@ describe('comments', () => {
     const body = (await listComments(postId, { limit: 100, ...query }, auth).expect(200))
       .body as Page<CommentBody>;
     expect(body.meta.nextCursor).toBeNull();
+    // Comment lists are counted exactly (the post's or the parent's counter): the whole list.
+    expect(totalOf(body.meta)).toEqual(exact(body.data.length));
     return body.data;
   }
 
@@ -334,7 +338,7 @@ describe('comments', () => {
         const res = await listComments(post.id, {}, auth).expect(200);
         expect(res.body).toEqual({
           data: [{ ...top[0], replies: 2 }, ...top.slice(1)],
-          meta: { total: 5, limit: 20, offset: 0, nextCursor: null },
+          meta: { total: 5, totalExact: true, limit: 20, offset: 0, nextCursor: null },
         });
         for (const item of (res.body as Page<CommentBody>).data) {
           expect(Object.keys(item).sort()).toEqual(COMMENT_KEYS);
@@ -347,14 +351,14 @@ describe('comments', () => {
       const res = await listComments(post.id, { parentId: top[0].id }).expect(200);
       expect(res.body).toEqual({
         data: [{ ...replies[0], replies: 1 }, replies[1]],
-        meta: { total: 2, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: 2, totalExact: true, limit: 20, offset: 0, nextCursor: null },
       });
       expect(await listed(post.id, { parentId: replies[0].id })).toEqual([nested]);
       expect(await listed(post.id, { parentId: nested.id })).toEqual([]);
       const empty = await listComments(post.id, { parentId: top[1].id }).expect(200);
       expect(empty.body).toEqual({
         data: [],
-        meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
       });
     });
 
@@ -387,8 +391,10 @@ describe('comments', () => {
       for (let offset = 0; offset < 100; offset += limit) {
         const body = (await listComments(post.id, { ...query, limit, offset }).expect(200))
           .body as Page<CommentBody>;
+        // The post's (or the parent's) counter answers the total exactly.
         expect(body.meta).toEqual({
           total,
+          totalExact: true,
           limit,
           offset,
           nextCursor: offset + limit >= total ? null : expect.any(String),
@@ -474,7 +480,7 @@ describe('comments', () => {
       const res = await listComments(draft.id, {}, author.auth).expect(200);
       expect(res.body).toEqual({
         data: [own],
-        meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: 1, totalExact: true, limit: 20, offset: 0, nextCursor: null },
       });
     });
 
@@ -746,7 +752,7 @@ describe('comments', () => {
       const [fifty, large] = await measure({ limit: 50 });
       expect(small.data).toHaveLength(1);
       expect(large.data).toHaveLength(12);
-      expect(large.meta.total).toBe(12);
+      expect(totalOf(large.meta)).toEqual(exact(12));
       expect(large.data.map((c) => c.replies)).toEqual([2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
       expect(large.data.every((c) => c.author.displayName === 'Counted')).toBe(true);
       expect(one).toBeGreaterThan(0);
@@ -785,7 +791,7 @@ describe('comments', () => {
     it('spends the extra existence checks only on an empty page', async () => {
       const [replies, empty] = await measure({ parentId: tops3.id, limit: 50 });
       expect(empty.data).toHaveLength(0);
-      expect(empty.meta.total).toBe(0);
+      expect(totalOf(empty.meta)).toEqual(exact(0));
       // Page + total, then the post's visibility and the parent's post.
       expect(replies).toBe(4);
     });

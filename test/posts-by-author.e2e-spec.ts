@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPostAs, expectInvalid, expectProblem, marker, registerUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { getList, ids, type PostPage } from './support/lists.js';
+import { exact, getList, ids, type PostPage, totalOf, UNCOUNTED } from './support/lists.js';
 import { vote } from './support/social.js';
 
 /** GET /api/users/:id/posts. */
@@ -37,15 +37,18 @@ describe('posts', () => {
       const all = await getList(t, path, {}).expect(200);
       expect(all.body).toEqual({
         data: [c, { ...b, votes: 1 }, a],
-        meta: { total: 3, limit: 20, offset: 0, nextCursor: null },
+        // The author's counter of published posts answers the total.
+        meta: { total: 3, totalExact: true, limit: 20, offset: 0, nextCursor: null },
       });
-      expect(ids((await getList(t, path, { search: m }).expect(200)).body)).toEqual([
-        c.id,
-        b.id,
-        a.id,
-      ]);
+      const searched = (await getList(t, path, { search: m }).expect(200)).body as PostPage;
+      expect(ids(searched)).toEqual([c.id, b.id, a.id]);
+      // A search is not counted.
+      expect(totalOf(searched.meta)).toEqual(UNCOUNTED);
       expect(ids((await getList(t, path, { search: `${m} a` }).expect(200)).body)).toEqual([a.id]);
-      expect(ids((await getList(t, path, { tag }).expect(200)).body)).toEqual([c.id, a.id]);
+      const tagged = (await getList(t, path, { tag }).expect(200)).body as PostPage;
+      expect(ids(tagged)).toEqual([c.id, a.id]);
+      // The author and a tag: counted (up to 1,000), exact here.
+      expect(totalOf(tagged.meta)).toEqual(exact(2));
       expect(ids((await getList(t, path, { sort: '-votes' }).expect(200)).body)).toEqual([
         b.id,
         c.id,
@@ -60,7 +63,7 @@ describe('posts', () => {
       const page = await getList(t, path, { limit: 2, offset: 2 }).expect(200);
       expect(page.body).toEqual({
         data: [a],
-        meta: { total: 3, limit: 2, offset: 2, nextCursor: null },
+        meta: { total: 3, totalExact: true, limit: 2, offset: 2, nextCursor: null },
       });
       const voted = (await getList(t, path, { sort: '-votes' }, voter.auth).expect(200))
         .body as PostPage;
@@ -72,7 +75,7 @@ describe('posts', () => {
       const res = await getList(t, `/api/users/${user.id}/posts`, {}).expect(200);
       expect(res.body).toEqual({
         data: [],
-        meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
       });
     });
 

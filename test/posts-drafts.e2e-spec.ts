@@ -9,7 +9,15 @@ import {
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { getList, ids, type PostPage } from './support/lists.js';
+import {
+  exact,
+  getList,
+  ids,
+  type PostPage,
+  type Query,
+  totalOf,
+  UNCOUNTED,
+} from './support/lists.js';
 import { listPosts } from './support/posts.js';
 
 /** Drafts: who sees them in lists, and what counts leave them out. */
@@ -48,15 +56,30 @@ describe('posts', () => {
     });
 
     it('lists only published posts without author=<caller>, to anyone, and never counts drafts in meta.total', async () => {
+      const totalOfPage = (body: unknown) => totalOf((body as PostPage).meta);
       for (const auth of [undefined, other.auth, author.auth]) {
         const res = await listPosts(t, { search: m }, auth).expect(200);
         expect(ids(res.body)).toEqual([published.id]);
-        expect(res.body.meta.total).toBe(1);
+        // A search is not counted.
+        expect(totalOfPage(res.body)).toEqual(UNCOUNTED);
+        // The tag's counter counts the published post only.
+        const byTag = await listPosts(t, { tag: shared }, auth).expect(200);
+        expect(ids(byTag.body)).toEqual([published.id]);
+        expect(totalOfPage(byTag.body)).toEqual(exact(1));
       }
       for (const auth of [undefined, other.auth]) {
         const res = await listPosts(t, { search: m, author: String(author.id) }, auth).expect(200);
         expect(ids(res.body)).toEqual([published.id]);
-        expect(res.body.meta.total).toBe(1);
+        expect(totalOfPage(res.body)).toEqual(UNCOUNTED);
+        // The author's counter (anonymous), or a count (signed in): the draft is in neither.
+        for (const query of [
+          { author: String(author.id) },
+          { author: author.username, tag: shared },
+        ] as Query[]) {
+          const counted = await listPosts(t, query, auth).expect(200);
+          expect(ids(counted.body)).toEqual([published.id]);
+          expect(totalOfPage(counted.body)).toEqual(exact(1));
+        }
       }
     });
 
@@ -64,8 +87,12 @@ describe('posts', () => {
       for (const who of [String(author.id), author.username, author.username.toLowerCase()]) {
         const res = await listPosts(t, { search: m, author: who }, author.auth).expect(200);
         expect(ids(res.body)).toEqual([draft.id, published.id]);
-        expect(res.body.meta.total).toBe(2);
+        expect(totalOf((res.body as PostPage).meta)).toEqual(UNCOUNTED);
         expect((res.body as PostPage).data[0]).toEqual(draft);
+        // Without search the caller's own list is counted, drafts included.
+        const own = await listPosts(t, { author: who }, author.auth).expect(200);
+        expect(ids(own.body)).toEqual([draft.id, published.id]);
+        expect(totalOf((own.body as PostPage).meta)).toEqual(exact(2));
       }
       const byTag = await listPosts(
         t,
@@ -73,16 +100,17 @@ describe('posts', () => {
         author.auth,
       ).expect(200);
       expect(ids(byTag.body)).toEqual([draft.id]);
+      expect(totalOf((byTag.body as PostPage).meta)).toEqual(exact(1));
     });
 
     it('lists drafts in GET /api/users/:id/posts only for their author', async () => {
       const own = await getList(t, `/api/users/${author.id}/posts`, {}, author.auth).expect(200);
       expect(ids(own.body)).toEqual([draft.id, published.id]);
-      expect(own.body.meta.total).toBe(2);
+      expect(totalOf((own.body as PostPage).meta)).toEqual(exact(2));
       for (const auth of [undefined, other.auth]) {
         const res = await getList(t, `/api/users/${author.id}/posts`, {}, auth).expect(200);
         expect(ids(res.body)).toEqual([published.id]);
-        expect(res.body.meta.total).toBe(1);
+        expect(totalOf((res.body as PostPage).meta)).toEqual(exact(1));
       }
     });
 
@@ -91,7 +119,7 @@ describe('posts', () => {
         const res = await listPosts(t, { tag: draftOnly }, auth).expect(200);
         expect(res.body).toEqual({
           data: [],
-          meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
+          meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
         });
       }
       const sharedList = await listPosts(t, { tag: shared }).expect(200);
@@ -106,7 +134,7 @@ describe('posts', () => {
       const tags = await getList(t, '/api/tags', { search: m }).expect(200);
       expect(tags.body).toEqual({
         data: [{ name: shared, posts: 1 }],
-        meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
       });
       expect((await t.http().get(`/api/tags/${shared}`).expect(200)).body).toEqual({
         name: shared,
@@ -129,6 +157,14 @@ describe('posts', () => {
         .send({ published: true })
         .expect(200);
       expect(ids((await listPosts(t, { search: p }).expect(200)).body)).toEqual([post.id]);
+      for (const query of [{ tag }, { author: String(u.id) }] as Query[]) {
+        const counted = (await listPosts(t, query).expect(200)).body as PostPage;
+        expect({ query, ids: ids(counted), total: totalOf(counted.meta) }).toEqual({
+          query,
+          ids: [post.id],
+          total: exact(1),
+        });
+      }
       expect((await t.http().get(`/api/users/${u.id}`).expect(200)).body.counts.posts).toBe(1);
       expect((await t.http().get(`/api/tags/${tag}`).expect(200)).body).toEqual({
         name: tag,
@@ -141,7 +177,16 @@ describe('posts', () => {
         .set(u.auth)
         .send({ published: false })
         .expect(200);
-      expect((await listPosts(t, { search: p }).expect(200)).body.meta.total).toBe(0);
+      expect(ids((await listPosts(t, { search: p }).expect(200)).body)).toEqual([]);
+      for (const query of [{ tag }, { author: String(u.id) }] as Query[]) {
+        expect({ query, body: (await listPosts(t, query).expect(200)).body as unknown }).toEqual({
+          query,
+          body: {
+            data: [],
+            meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
+          },
+        });
+      }
       expect((await t.http().get(`/api/users/${u.id}`).expect(200)).body.counts.posts).toBe(0);
       expectProblem(await t.http().get(`/api/tags/${tag}`), 404);
       expect((await getList(t, '/api/tags', { search: p }).expect(200)).body.data).toEqual([]);

@@ -10,7 +10,7 @@ import {
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { count } from './support/db.js';
-import { getList, ids } from './support/lists.js';
+import { exact, getList, ids, type PostPage, totalOf } from './support/lists.js';
 import { linkedTags, listPosts, postRow } from './support/posts.js';
 import { ISO_UTC, POST_KEYS } from './support/shapes.js';
 import { setDisplayName, vote } from './support/social.js';
@@ -281,9 +281,13 @@ describe('posts', () => {
       const after = await getList(t, '/api/tags', { search: m }).expect(200);
       expect(after.body).toEqual({
         data: [{ name: shared, posts: 1 }],
-        meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
       });
       expectProblem(await t.http().get(`/api/tags/${own}`), 404);
+      // The tag's counter dropped with the cascade: the single-tag list's exact total.
+      const tagged = (await listPosts(t, { tag: shared }).expect(200)).body as PostPage;
+      expect(ids(tagged)).toEqual([theirs.id]);
+      expect(totalOf(tagged.meta)).toEqual(exact(1));
       const view = await t.http().get(`/api/posts/${theirs.id}`).set(other.auth).expect(200);
       expect(view.body).toMatchObject({ votes: 0, voted: false, tags: [shared] });
       expect(ids((await listPosts(t, { search: m }).expect(200)).body)).toEqual([theirs.id]);

@@ -5,15 +5,26 @@ import {
   expectInvalid,
   expectProblem,
   marker,
+  type RegisteredUser,
   registerUser,
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { count } from './support/db.js';
-import { ids, type PostPage, type Query } from './support/lists.js';
+import {
+  exact,
+  getList,
+  ids,
+  type PostPage,
+  type Query,
+  totalOf,
+  UNCOUNTED,
+  walkCursor,
+  walkOffset,
+} from './support/lists.js';
 import { listPosts } from './support/posts.js';
 import { POST_KEYS } from './support/shapes.js';
-import { vote } from './support/social.js';
+import { follow, vote } from './support/social.js';
 
 /** GET /api/posts: search, tag and author filters, and invalid queries. */
 describe('posts', () => {
@@ -37,7 +48,8 @@ describe('posts', () => {
       expect(Object.keys(res.body).sort()).toEqual(['data', 'meta']);
       expect(res.body).toEqual({
         data: [b, a],
-        meta: { total: 2, limit: 20, offset: 0, nextCursor: null },
+        // A list with search is not counted.
+        meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
       });
       for (const item of (res.body as PostPage).data) {
         expect(Object.keys(item).sort()).toEqual(POST_KEYS);
@@ -56,7 +68,7 @@ describe('posts', () => {
       for (const search of [m, m.toUpperCase(), ` ${m.slice(0, 5).toUpperCase()}${m.slice(5)} `]) {
         const res = await listPosts(t, { search }).expect(200);
         expect(ids(res.body)).toEqual([inContent.id, inTitle.id]);
-        expect(res.body.meta.total).toBe(2);
+        expect(totalOf((res.body as PostPage).meta)).toEqual(UNCOUNTED);
       }
       const titleOnly = await listPosts(t, { search: `on ${m} eng` }).expect(200);
       expect(ids(titleOnly.body)).toEqual([inTitle.id]);
@@ -71,7 +83,8 @@ describe('posts', () => {
       const decoyPercent = await createPostAs(t, author, { title: `${m} 50x off` });
       const decoyUnderscore = await createPostAs(t, author, { title: `${m} axb` });
       const all = await listPosts(t, { search: m, limit: 100 }).expect(200);
-      expect(all.body.meta.total).toBe(5);
+      expect((all.body as PostPage).data).toHaveLength(5);
+      expect(totalOf((all.body as PostPage).meta)).toEqual(UNCOUNTED);
 
       const expectations: [string, number[]][] = [
         [`${m} 50%`, [percent.id]],
@@ -115,7 +128,10 @@ describe('posts', () => {
         const scoped = await listPosts(t, { search: `${m}${attempt}` }).expect(200);
         expect({ attempt, body: scoped.body }).toEqual({
           attempt,
-          body: { data: [], meta: { total: 0, limit: 20, offset: 0, nextCursor: null } },
+          body: {
+            data: [],
+            meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
+          },
         });
         // Unscoped: whatever matches must contain the text literally.
         const open = await listPosts(t, { search: attempt, limit: 100 }).expect(200);
@@ -143,7 +159,8 @@ describe('posts', () => {
       const onlyC = await createPostAs(t, author, { tags: [c] });
 
       const byA = await listPosts(t, { tag: a }).expect(200);
-      expect(byA.body.meta.total).toBe(3);
+      // One tag: its counter answers exactly.
+      expect(totalOf((byA.body as PostPage).meta)).toEqual(exact(3));
       expect((byA.body as PostPage).data.map((p) => [p.id, p.tags])).toEqual([
         [onlyA.id, [a]],
         [ab.id, [a, b]],
@@ -171,12 +188,13 @@ describe('posts', () => {
         [[a, `${m}-none`], []],
         [[`${m}-none`], []],
       ];
+      // One tag (a repeat is one): its counter; several: counted, exact below 1,000.
       for (const [tag, expected] of cases) {
         const res = await listPosts(t, { tag }).expect(200);
-        expect({ tag, ids: ids(res.body), total: res.body.meta.total }).toEqual({
+        expect({ tag, ids: ids(res.body), total: totalOf((res.body as PostPage).meta) }).toEqual({
           tag,
           ids: expected,
-          total: expected.length,
+          total: exact(expected.length),
         });
       }
       const byBC = (await listPosts(t, { tag: [b, c] }).expect(200)).body as PostPage;
@@ -190,13 +208,19 @@ describe('posts', () => {
       const tag = `${m}-t`;
       const match = await createPostAs(t, author, { title: `${m} match`, tags: [tag] });
       await createPostAs(t, author, { title: `${m} untagged` });
-      await createPostAs(t, author, { title: 'no marker', tags: [tag] });
+      const unmarked = await createPostAs(t, author, { title: 'no marker', tags: [tag] });
       await createPostAs(t, other, { title: `${m} match`, tags: [tag] });
       const res = await listPosts(t, { search: `${m} match`, tag, author: author.username }).expect(
         200,
       );
       expect(ids(res.body)).toEqual([match.id]);
-      expect(res.body.meta.total).toBe(1);
+      expect(totalOf((res.body as PostPage).meta)).toEqual(UNCOUNTED);
+      // Without the search, tag and author are counted: exact below 1,000.
+      for (const auth of [undefined, author.auth, other.auth]) {
+        const counted = await listPosts(t, { tag, author: author.username }, auth).expect(200);
+        expect(ids(counted.body)).toEqual([unmarked.id, match.id]);
+        expect(totalOf((counted.body as PostPage).meta)).toEqual(exact(2));
+      }
     });
 
     it('filters by author id or username, case-insensitively; an unknown author gives an empty list', async () => {
@@ -225,12 +249,26 @@ describe('posts', () => {
       expect(
         ids((await listPosts(t, { search: m, author: second.username }).expect(200)).body),
       ).toEqual([q.id]);
+      // Without search, anonymously: the author's counter answers exactly.
+      for (const author of [String(first.id), first.username.toUpperCase()]) {
+        const res = await listPosts(t, { author }).expect(200);
+        expect({ author, ids: ids(res.body), total: totalOf((res.body as PostPage).meta) }).toEqual(
+          { author, ids: [p2.id, p1.id], total: exact(2) },
+        );
+      }
       for (const author of [uniqueName('nobody'), '2147483647']) {
         const res = await listPosts(t, { search: m, author }).expect(200);
         expect(res.body).toEqual({
           data: [],
-          meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
+          meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
         });
+        for (const auth of [undefined, first.auth]) {
+          const counted = await listPosts(t, { author }, auth).expect(200);
+          expect(counted.body).toEqual({
+            data: [],
+            meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
+          });
+        }
       }
     });
 
@@ -293,6 +331,233 @@ describe('posts', () => {
         [plain.id, 0, false],
         [liked.id, 1, false],
       ]);
+    });
+  });
+  describe('GET /api/posts totals', () => {
+    it('does not count a search: total and totalExact null, nextCursor says whether more match', async () => {
+      const author = await registerUser(t);
+      const m = marker();
+      const tag = `${m}-t`;
+      const created: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        created.push((await createPostAs(t, author, { title: `${m} ${i}`, tags: [tag] })).id);
+      }
+      const newestFirst = [...created].reverse();
+
+      const first = (await listPosts(t, { search: m, limit: 2 }).expect(200)).body as PostPage;
+      expect(ids(first)).toEqual(newestFirst.slice(0, 2));
+      expect(first.meta).toEqual({
+        total: null,
+        totalExact: null,
+        limit: 2,
+        offset: 0,
+        nextCursor: expect.any(String),
+      });
+      const last = (await listPosts(t, { search: m, limit: 2, offset: 2 }).expect(200))
+        .body as PostPage;
+      expect(last).toEqual({
+        data: [expect.objectContaining({ id: newestFirst[2] })],
+        meta: { total: null, totalExact: null, limit: 2, offset: 2, nextCursor: null },
+      });
+      // As many matches as the limit: no more, so no cursor.
+      const whole = (await listPosts(t, { search: m, limit: 3 }).expect(200)).body as PostPage;
+      expect(ids(whole)).toEqual(newestFirst);
+      expect(whole.meta.nextCursor).toBeNull();
+      // The cursor continues the search, uncounted as every cursor page.
+      const next = (
+        await listPosts(t, { search: m, limit: 2, cursor: first.meta.nextCursor ?? '' }).expect(200)
+      ).body as PostPage;
+      expect(ids(next)).toEqual(newestFirst.slice(2));
+      expect(next.meta).toEqual({
+        total: null,
+        totalExact: null,
+        limit: 2,
+        offset: null,
+        nextCursor: null,
+      });
+
+      // Whatever else filters it, and whoever asks: a search is not counted.
+      const searches: [string, Query, RegisteredUser | undefined][] = [
+        ['/api/posts', { search: m, tag, limit: 1 }, undefined],
+        ['/api/posts', { search: m, author: String(author.id), limit: 1 }, undefined],
+        ['/api/posts', { search: m, author: author.username, limit: 1 }, author],
+        [`/api/users/${author.id}/posts`, { search: m, limit: 1 }, undefined],
+        [`/api/users/${author.id}/posts`, { search: m, limit: 1 }, author],
+      ];
+      for (const [path, query, caller] of searches) {
+        const rows = await walkOffset<{ id: number }>(
+          (offset) => getList(t, path, { ...query, offset }, caller?.auth),
+          { limit: 1, total: null },
+        );
+        expect({ path, query, ids: rows.map((p) => p.id) }).toEqual({
+          path,
+          query,
+          ids: newestFirst,
+        });
+        const byCursor = await walkCursor<{ id: number }>(
+          (cursor) =>
+            getList(t, path, cursor === null ? query : { ...query, cursor }, caller?.auth),
+          { limit: 1, total: null },
+        );
+        expect(byCursor.map((p) => p.id)).toEqual(newestFirst);
+      }
+    });
+
+    it('counts lists no counter answers up to 1,000 (1000, totalExact false past it); counters answer exactly', async () => {
+      const author = await registerUser(t);
+      const reader = await registerUser(t);
+      await follow(t, reader, author);
+      const m = marker();
+      const [a, b] = [`${m}-a`, `${m}-b`];
+      await t.db.query('INSERT INTO tags (name) VALUES ($1), ($2)', [a, b]);
+      /** `n` posts of the author carrying both tags, straight into the tables. */
+      const bulk = async (n: number, published: boolean): Promise<void> => {
+        const rows: { id: number }[] = await t.db.query(
+          `INSERT INTO posts (author_id, title, content, published)
+           SELECT $1, $2 || ' bulk ' || i, 'Bulk content', $4 FROM generate_series(1, $3) AS i
+           RETURNING id`,
+          [author.id, m, n, published],
+        );
+        await t.db.query(
+          `INSERT INTO post_tags (post_id, tag_id)
+           SELECT p, tg.id FROM unnest($1::int[]) AS p CROSS JOIN tags tg WHERE tg.name = ANY($2)`,
+          [rows.map((r) => r.id), [a, b]],
+        );
+      };
+      const meta = async (path: string, query: Query, caller?: RegisteredUser) => {
+        const res = await getList(t, path, query, caller?.auth).expect(200);
+        const page = res.body as PostPage;
+        return { path, query, rows: page.data.length, meta: page.meta };
+      };
+      const expectMeta = async (
+        path: string,
+        query: Query,
+        caller: RegisteredUser | undefined,
+        want: { rows: number; total: number; totalExact: boolean; more: boolean },
+      ) => {
+        expect(await meta(path, query, caller)).toEqual({
+          path,
+          query,
+          rows: want.rows,
+          meta: {
+            total: want.total,
+            totalExact: want.totalExact,
+            limit: typeof query.limit === 'number' ? query.limit : 20,
+            offset: typeof query.offset === 'number' ? query.offset : 0,
+            nextCursor: want.more ? expect.any(String) : null,
+          },
+        });
+      };
+      const both = { tag: [a, b] };
+      try {
+        // 999 matches: counted exactly.
+        await bulk(999, true);
+        await expectMeta('/api/posts', both, undefined, {
+          rows: 20,
+          total: 999,
+          totalExact: true,
+          more: true,
+        });
+        await expectMeta('/api/posts', { author: String(author.id) }, author, {
+          rows: 20,
+          total: 999,
+          totalExact: true,
+          more: true,
+        });
+
+        // 1,001 published and a draft.
+        await bulk(2, true);
+        await bulk(1, false);
+        // Several tags: counted up to 1,000, even when the page goes past it.
+        await expectMeta('/api/posts', both, undefined, {
+          rows: 20,
+          total: 1000,
+          totalExact: false,
+          more: true,
+        });
+        await expectMeta('/api/posts', { ...both, offset: 990 }, reader, {
+          rows: 11,
+          total: 1000,
+          totalExact: false,
+          more: false,
+        });
+        // One tag, or the author's published posts anonymously: their counters, exact.
+        for (const caller of [undefined, author, reader]) {
+          await expectMeta('/api/posts', { tag: a }, caller, {
+            rows: 20,
+            total: 1001,
+            totalExact: true,
+            more: true,
+          });
+        }
+        for (const query of [{ author: String(author.id) }, { author: author.username }]) {
+          await expectMeta('/api/posts', query, undefined, {
+            rows: 20,
+            total: 1001,
+            totalExact: true,
+            more: true,
+          });
+        }
+        await expectMeta(`/api/users/${author.id}/posts`, {}, undefined, {
+          rows: 20,
+          total: 1001,
+          totalExact: true,
+          more: true,
+        });
+        // Signed in, the author's list is counted (the author's own has the draft too).
+        for (const caller of [author, reader]) {
+          await expectMeta('/api/posts', { author: String(author.id) }, caller, {
+            rows: 20,
+            total: 1000,
+            totalExact: false,
+            more: true,
+          });
+          await expectMeta(`/api/users/${author.id}/posts`, {}, caller, {
+            rows: 20,
+            total: 1000,
+            totalExact: false,
+            more: true,
+          });
+        }
+        // The feed has no counter: counted up to 1,000.
+        const feed = (await getList(t, '/api/feed', {}, reader.auth).expect(200)).body as PostPage;
+        expect(totalOf(feed.meta)).toEqual({ total: 1000, totalExact: false });
+        expect(feed.meta.nextCursor).toEqual(expect.any(String));
+        // All published posts: the global counter, exact however many.
+        const all = (await listPosts(t, { limit: 1 }).expect(200)).body as PostPage;
+        expect(all.meta.totalExact).toBe(true);
+        expect(all.meta.total).toBeGreaterThanOrEqual(1001);
+        // A cursor page and a search: not counted.
+        const cursor = (await listPosts(t, both).expect(200)).body as PostPage;
+        const next = (
+          await listPosts(t, { ...both, cursor: cursor.meta.nextCursor ?? '' }).expect(200)
+        ).body as PostPage;
+        expect(next.data).toHaveLength(20);
+        expect(next.meta).toEqual({
+          ...UNCOUNTED,
+          limit: 20,
+          offset: null,
+          nextCursor: expect.any(String),
+        });
+        const searched = (await listPosts(t, { search: `${m} bulk` }).expect(200)).body as PostPage;
+        expect(searched.data).toHaveLength(20);
+        expect(searched.meta).toEqual({
+          ...UNCOUNTED,
+          limit: 20,
+          offset: 0,
+          nextCursor: expect.any(String),
+        });
+        // The counters behind the exact totals.
+        expect((await t.http().get(`/api/tags/${a}`).expect(200)).body).toEqual({
+          name: a,
+          posts: 1001,
+        });
+        const user = await t.http().get(`/api/users/${author.id}`).expect(200);
+        expect(user.body.counts.posts).toBe(1001);
+      } finally {
+        await t.db.query('DELETE FROM posts WHERE author_id = $1', [author.id]);
+        await t.db.query('DELETE FROM tags WHERE name = ANY($1)', [[a, b]]);
+      }
     });
   });
 });

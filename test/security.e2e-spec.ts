@@ -275,7 +275,7 @@ describe('mass assignment and data exposure', () => {
                 voted: false,
               },
             ],
-            meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+            meta: { total: 1, totalExact: true, limit: 20, offset: 0, nextCursor: null },
           },
         })
         .join(),

@@ -11,7 +11,15 @@ import {
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { missingId } from './support/db.js';
-import { walkCursor as walkPages, type Page } from './support/lists.js';
+import {
+  exact,
+  type Page,
+  type PostPage,
+  totalOf,
+  UNCOUNTED,
+  walkCursor as walkPages,
+  walkOffset as walkOffsetPages,
+} from './support/lists.js';
 import { POST_KEYS } from './support/shapes.js';
 
 /** A Tag as the contract types it. */
@@ -140,12 +148,35 @@ describe('tags', () => {
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(Object.keys(res.body).sort()).toEqual(['data', 'meta']);
       const body = res.body as TagsBody;
-      expect(body.meta).toEqual({ total: 6, limit: 20, offset: 0, nextCursor: null });
+      // A list with search is not counted: the six tags are on this one page.
+      expect(body.meta).toEqual({
+        total: null,
+        totalExact: null,
+        limit: 20,
+        offset: 0,
+        nextCursor: null,
+      });
+      expect(body.data).toHaveLength(6);
       // Equal counts are ordered by name in the direction of the last sort term.
       // The default is -posts,name.
       expect(body.data).toEqual(tagsOf(sorts.find(([sort]) => sort === '-posts,name')?.[1] ?? []));
       for (const item of body.data) expect(Object.keys(item).sort()).toEqual(['name', 'posts']);
       expect(body.data.map((x) => x.name)).not.toContain(names.draft);
+    });
+
+    it('answers the same count as the exact total of the tag’s posts (GET /api/posts?tag=)', async () => {
+      for (const key of Object.keys(counts)) {
+        const res = await t.http().get('/api/posts').query({ tag: names[key] }).expect(200);
+        const page = res.body as PostPage;
+        expect({ key, total: totalOf(page.meta) }).toEqual({ key, total: exact(counts[key]) });
+        expect(page.data).toHaveLength(counts[key]);
+      }
+      // A tag only drafts carry counts none, exactly.
+      const drafts = await t.http().get('/api/posts').query({ tag: names.draft }).expect(200);
+      expect(drafts.body).toEqual({
+        data: [],
+        meta: { total: 0, totalExact: true, limit: 20, offset: 0, nextCursor: null },
+      });
     });
 
     it.each(sorts)('sort=%s orders by count, then name', async (sort, expected) => {
@@ -156,13 +187,13 @@ describe('tags', () => {
     it('searches a case-insensitive prefix, trimmed', async () => {
       for (const search of [p.toUpperCase(), ` ${p} `]) {
         const res = await list({ search, sort: 'name' }).expect(200);
-        expect(res.body.meta.total).toBe(6);
+        expect(totalOf((res.body as TagsBody).meta)).toEqual(UNCOUNTED);
         expect((res.body as TagsBody).data).toEqual(tagsOf(sorts[2][1]));
       }
       const ma = await list({ search: `${p}MA` }).expect(200);
       expect(ma.body).toEqual({
         data: tagsOf(['math']),
-        meta: { total: 1, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
       });
       const exact = await list({ search: names.xray }).expect(200);
       expect((exact.body as TagsBody).data).toEqual(tagsOf(['xray']));
@@ -174,8 +205,47 @@ describe('tags', () => {
       const none = await list({ search: `${p}q` }).expect(200);
       expect(none.body).toEqual({
         data: [],
-        meta: { total: 0, limit: 20, offset: 0, nextCursor: null },
+        meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
       });
+    });
+
+    it('counts the list without search up to 1,000 (1000, totalExact false); with search not at all', async () => {
+      const q = tagPrefix();
+      const author = await registerUser(t);
+      const post = await createPost(author);
+      // 1,000 tags in use at once, straight into the tables (the API caps a post at 10).
+      await t.db.query(
+        `INSERT INTO tags (name) SELECT $1 || i FROM generate_series(1, 1000) AS i`,
+        [q],
+      );
+      await t.db.query(
+        `INSERT INTO post_tags (post_id, tag_id) SELECT $1, id FROM tags WHERE name LIKE $2 || '%'`,
+        [post.id, q],
+      );
+      try {
+        const all = await list({ limit: 1 }).expect(200);
+        expect((all.body as TagsBody).data).toHaveLength(1);
+        expect(all.body.meta).toEqual({
+          total: 1000,
+          totalExact: false,
+          limit: 1,
+          offset: 0,
+          nextCursor: expect.any(String),
+        });
+        const searched = await list({ search: q, limit: 100 }).expect(200);
+        expect((searched.body as TagsBody).data).toHaveLength(100);
+        expect((searched.body as TagsBody).data.every((x) => x.name.startsWith(q))).toBe(true);
+        expect(searched.body.meta).toEqual({
+          total: null,
+          totalExact: null,
+          limit: 100,
+          offset: 0,
+          nextCursor: expect.any(String),
+        });
+      } finally {
+        await t.db.query('DELETE FROM posts WHERE id = $1', [post.id]);
+        await t.db.query(`DELETE FROM tags WHERE name LIKE $1 || '%'`, [q]);
+      }
     });
 
     it("refuses search text no tag name can start with ('%', '_', 'a b', '\\'): 400 naming search", async () => {
@@ -205,24 +275,20 @@ describe('tags', () => {
     );
 
     describe('paging', () => {
+      /** The offset walk (search is not counted: it ends on nextCursor null). */
       async function walkOffset(sort: string, limit: number): Promise<string[]> {
-        const out: string[] = [];
-        for (let offset = 0; offset < 50; offset += limit) {
-          const res = await list({ search: p, sort, limit, offset }).expect(200);
-          const body = res.body as TagsBody;
-          expect(body.meta).toMatchObject({ total: 6, limit, offset });
-          const last = offset + limit >= 6;
-          expect(body.meta.nextCursor === null).toBe(last);
-          out.push(...body.data.map((x) => x.name));
-          if (last) break;
-        }
-        return out;
+        const rows = await walkOffsetPages<{ name: string }>(
+          (offset) => list({ search: p, sort, limit, offset }),
+          { limit, total: null, maxPages: 50 },
+        );
+        expect(rows).toHaveLength(6);
+        return rows.map((x) => x.name);
       }
 
       async function walkCursor(sort: string, limit: number): Promise<string[]> {
         const rows = await walkPages<{ name: string }>(
           (cursor) => list({ search: p, sort, limit, ...(cursor === null ? {} : { cursor }) }),
-          { limit, total: 6, maxPages: 50 },
+          { limit, total: null, maxPages: 50 },
         );
         return rows.map((x) => x.name);
       }

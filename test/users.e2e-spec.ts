@@ -13,7 +13,13 @@ import {
   uniqueName,
 } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { walkCursor as walkPages, type Page } from './support/lists.js';
+import {
+  type Page,
+  totalOf,
+  UNCOUNTED,
+  walkCursor as walkPages,
+  walkOffset as walkOffsetPages,
+} from './support/lists.js';
 import { ISO_UTC, USER_KEYS } from './support/shapes.js';
 
 const PASSWORD = 'correct horse battery';
@@ -681,7 +687,14 @@ describe('users', () => {
       const ids = await createNamed([`${m}a`, `${m}b`, `${m}c`]);
       const res = await list({ search: m }).expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['data', 'meta']);
-      expect(res.body.meta).toEqual({ total: 3, limit: 20, offset: 0, nextCursor: null });
+      // A list with search is not counted.
+      expect(res.body.meta).toEqual({
+        total: null,
+        totalExact: null,
+        limit: 20,
+        offset: 0,
+        nextCursor: null,
+      });
       const body = res.body as ListBody;
       expect(body.data.map((u) => u.id).sort((a, b) => a - b)).toEqual(ids);
       for (const item of body.data) {
@@ -704,7 +717,8 @@ describe('users', () => {
       await createNamed([`${m.slice(0, 6)}q${m.slice(6)}`]); // contains neither the marker nor its case variants
       for (const search of [m, m.toUpperCase(), `${m.slice(0, 4).toUpperCase()}${m.slice(4)}`]) {
         const res = await list({ search }).expect(200);
-        expect(res.body.meta.total).toBe(2);
+        expect(totalOf((res.body as ListBody).meta)).toEqual(UNCOUNTED);
+        expect((res.body as ListBody).meta.nextCursor).toBeNull();
         expect((res.body as ListBody).data.map((u) => u.id).sort((a, b) => a - b)).toEqual([
           upper,
           lower,
@@ -719,7 +733,7 @@ describe('users', () => {
       const [underscore, letter] = await createNamed([`${m}ab_cd`, `${m}abxcd`]);
 
       const exact = await list({ search: `${m}ab_cd` }).expect(200);
-      expect(exact.body.meta.total).toBe(1);
+      expect(totalOf((exact.body as ListBody).meta)).toEqual(UNCOUNTED);
       expect((exact.body as ListBody).data.map((u) => u.id)).toEqual([underscore]);
 
       const other = await list({ search: `${m}abxcd` }).expect(200);
@@ -736,8 +750,13 @@ describe('users', () => {
         '\\%',
       ]) {
         const res = await list({ search }).expect(200);
-        expect({ search, total: res.body.meta.total }).toEqual({ search, total: 0 });
-        expect(res.body.data).toEqual([]);
+        expect({ search, body: res.body as unknown }).toEqual({
+          search,
+          body: {
+            data: [],
+            meta: { total: null, totalExact: null, limit: 20, offset: 0, nextCursor: null },
+          },
+        });
       }
     });
 
@@ -774,14 +793,55 @@ describe('users', () => {
       const one = await list({ search: m, limit: '1' }).expect(200);
       expect(one.body.data).toHaveLength(1);
       expect(one.body.meta).toEqual({
-        total: 2,
+        total: null,
+        totalExact: null,
         limit: 1,
         offset: 0,
         nextCursor: expect.any(String),
       });
       const hundred = await list({ search: m, limit: '100' }).expect(200);
       expect(hundred.body.data).toHaveLength(2);
-      expect(hundred.body.meta).toEqual({ total: 2, limit: 100, offset: 0, nextCursor: null });
+      expect(hundred.body.meta).toEqual({
+        total: null,
+        totalExact: null,
+        limit: 100,
+        offset: 0,
+        nextCursor: null,
+      });
+    });
+
+    it('counts the list without search up to 1,000: 1000 and totalExact false at or past it', async () => {
+      const m = marker();
+      // 1,000 users at once, straight into the table (no password needed to be listed).
+      await t.db.query(
+        `INSERT INTO users (email, username, password_hash)
+         SELECT $1 || 'n' || i || '@example.com', $1 || 'n' || i, 'not-a-hash'
+           FROM generate_series(1, 1000) AS i`,
+        [m],
+      );
+      try {
+        const res = await list({ limit: 1 }).expect(200);
+        expect((res.body as ListBody).data).toHaveLength(1);
+        expect(res.body.meta).toEqual({
+          total: 1000,
+          totalExact: false,
+          limit: 1,
+          offset: 0,
+          nextCursor: expect.any(String),
+        });
+        // The same users found by search: not counted, and nextCursor says more exist.
+        const searched = await list({ search: m, limit: 100 }).expect(200);
+        expect((searched.body as ListBody).data).toHaveLength(100);
+        expect(searched.body.meta).toEqual({
+          total: null,
+          totalExact: null,
+          limit: 100,
+          offset: 0,
+          nextCursor: expect.any(String),
+        });
+      } finally {
+        await t.db.query(`DELETE FROM users WHERE username LIKE $1 || 'n%'`, [m]);
+      }
     });
 
     describe('paging', () => {
@@ -813,26 +873,20 @@ describe('users', () => {
         ['username,-createdAt', () => byUsername],
       ];
 
+      /** The offset walk (search is not counted: it ends on nextCursor null). */
       async function walkOffset(sort: string, limit: number): Promise<number[]> {
-        const ids: number[] = [];
-        for (let offset = 0; offset < 50; offset += limit) {
-          const res = await list({ search: m, sort, limit, offset }).expect(200);
-          const body = res.body as ListBody;
-          expect(body.meta.total).toBe(suffixes.length);
-          expect(body.meta.limit).toBe(limit);
-          expect(body.meta.offset).toBe(offset);
-          const last = offset + limit >= suffixes.length;
-          expect(body.meta.nextCursor === null).toBe(last);
-          ids.push(...body.data.map((u) => u.id));
-          if (last) break;
-        }
-        return ids;
+        const rows = await walkOffsetPages<{ id: number }>(
+          (offset) => list({ search: m, sort, limit, offset }),
+          { limit, total: null, maxPages: 50 },
+        );
+        expect(rows).toHaveLength(suffixes.length);
+        return rows.map((u) => u.id);
       }
 
       async function walkCursor(sort: string, limit: number): Promise<number[]> {
         const rows = await walkPages<{ id: number }>(
           (cursor) => list({ search: m, sort, limit, ...(cursor === null ? {} : { cursor }) }),
-          { limit, total: suffixes.length, maxPages: 50 },
+          { limit, total: null, maxPages: 50 },
         );
         return rows.map((u) => u.id);
       }
@@ -857,7 +911,13 @@ describe('users', () => {
         const res = await list({ search: m, offset: suffixes.length }).expect(200);
         expect(res.body).toEqual({
           data: [],
-          meta: { total: suffixes.length, limit: 20, offset: suffixes.length, nextCursor: null },
+          meta: {
+            total: null,
+            totalExact: null,
+            limit: 20,
+            offset: suffixes.length,
+            nextCursor: null,
+          },
         });
       });
 

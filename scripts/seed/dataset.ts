@@ -145,14 +145,7 @@ export class Dataset {
       { table: 'tags', columns: ['name'], identity: true, rows: s.tags, lines: () => this.tags() },
       {
         table: 'posts',
-        columns: [
-          'author_id',
-          'title',
-          'content',
-          'published',
-          'created_at',
-          'updated_at',
-        ],
+        columns: ['author_id', 'title', 'content', 'published', 'created_at', 'updated_at'],
         identity: true,
         rows: s.posts,
         lines: () => this.posts(),

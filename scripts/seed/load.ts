@@ -161,7 +161,9 @@ export async function seed(
     }
     // Fresh statistics and visibility map: right plans and index-only scans from the start.
     await step('vacuum', () =>
-      client.query(`VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters', 'post_counters', 'user_counters'].join(', ')}`),
+      client.query(
+        `VACUUM (ANALYZE) ${[...SEEDED_TABLES, 'counters', 'post_counters', 'user_counters'].join(', ')}`,
+      ),
     );
   } finally {
     if (typeof target === 'string') await client.end();

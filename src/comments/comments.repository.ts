@@ -113,18 +113,20 @@ export class CommentsRepository {
 
 /** The Comment view over alias `c`: its author by join, its direct replies from their counter. */
 function withCommentView(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<ObjectLiteral> {
-  return qb
-    .select([
-      'c.id AS id',
-      'c.body AS body',
-      'c.created_at AS "createdAt"',
-      'c.parent_id AS "parentId"',
-      'u.id AS "authorId"',
-      'u.username AS "authorUsername"',
-      'pr.display_name AS "authorDisplayName"',
-    ])
-    // Kept by a trigger on comments: a comment with a thousand replies reads as fast as one with none.
-    .addSelect('c.replies', 'replies')
-    .innerJoin('users', 'u', 'u.id = c.author_id')
-    .leftJoin('profiles', 'pr', 'pr.user_id = u.id');
+  return (
+    qb
+      .select([
+        'c.id AS id',
+        'c.body AS body',
+        'c.created_at AS "createdAt"',
+        'c.parent_id AS "parentId"',
+        'u.id AS "authorId"',
+        'u.username AS "authorUsername"',
+        'pr.display_name AS "authorDisplayName"',
+      ])
+      // Kept by a trigger on comments: a comment with a thousand replies reads as fast as one with none.
+      .addSelect('c.replies', 'replies')
+      .innerJoin('users', 'u', 'u.id = c.author_id')
+      .leftJoin('profiles', 'pr', 'pr.user_id = u.id')
+  );
 }

@@ -28,6 +28,17 @@ export const COUNTER_CHECKS = {
                         WHERE pt.tag_id = t.id AND p.published)`,
   'counters.published_posts': `SELECT count(*) FROM counters
      WHERE name = 'published_posts' AND value <> (SELECT count(*) FROM posts WHERE published)`,
+  'counters.users': `SELECT count(*) FROM (SELECT 1) x
+     WHERE (SELECT sum(value) FROM counters WHERE name = 'users') <> (SELECT count(*) FROM users)`,
+  'counters.published_votes': `SELECT count(*) FROM (SELECT 1) x
+     WHERE (SELECT sum(value) FROM counters WHERE name = 'published_votes')
+        <> (SELECT count(*) FROM votes v JOIN posts p ON p.id = v.post_id WHERE p.published)`,
+  'counters.published_comments': `SELECT count(*) FROM (SELECT 1) x
+     WHERE (SELECT sum(value) FROM counters WHERE name = 'published_comments')
+        <> (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.published)`,
+  'counters.tags_in_use': `SELECT count(*) FROM (SELECT 1) x
+     WHERE (SELECT sum(value) FROM counters WHERE name = 'tags_in_use')
+        <> (SELECT count(*) FROM tags WHERE posts > 0)`,
 } as const;
 
 export type CounterDrift = Record<keyof typeof COUNTER_CHECKS, number>;

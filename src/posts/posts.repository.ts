@@ -222,10 +222,7 @@ export class PostsRepository {
    * drafts show), or none to count; undefined leaves the paginator to count.
    * Lists with tags get theirs from resolveTags.
    */
-  private counterTotal(
-    kind: TotalKind,
-    query: PostFilters,
-  ): (() => Promise<Total>) | undefined {
+  private counterTotal(kind: TotalKind, query: PostFilters): (() => Promise<Total>) | undefined {
     if (kind === 'uncounted') return () => Promise.resolve(UNCOUNTED);
     if (kind === 'all') {
       return counterTotal(

@@ -2,31 +2,37 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** Every figure in one statement, computed by PostgreSQL over published posts. */
+/** A global counter: the sum of its shards (migration 1763900700000). */
+const counter = (name: string) =>
+  `(SELECT COALESCE(SUM(value), 0)::int FROM counters WHERE name = '${name}')`;
+
+/**
+ * Every figure in one statement, over published posts, read from the counters
+ * the database keeps: the totals from `counters`, each leader by an index over
+ * its counter (tags in use by count, authors by published posts, posts by
+ * votes), so the statement costs the same at any size.
+ */
 const STATS_SQL = `
   SELECT
-    (SELECT COUNT(*)::int FROM users) AS users,
-    (SELECT COUNT(*)::int FROM posts WHERE published) AS posts,
-    (SELECT COUNT(*)::int FROM votes v JOIN posts p ON p.id = v.post_id WHERE p.published) AS votes,
-    (SELECT COUNT(DISTINCT pt.tag_id)::int FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE p.published) AS tags,
-    (SELECT COUNT(*)::int FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.published) AS comments,
-    (SELECT json_build_object('name', t.name, 'posts', COUNT(*)::int)
-       FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
-      WHERE p.published
-      GROUP BY t.id, t.name
-      ORDER BY COUNT(*) DESC, t.name COLLATE "C"
+    ${counter('users')} AS users,
+    ${counter('published_posts')} AS posts,
+    ${counter('published_votes')} AS votes,
+    ${counter('tags_in_use')} AS tags,
+    ${counter('published_comments')} AS comments,
+    (SELECT json_build_object('name', t.name, 'posts', t.posts)
+       FROM tags t
+      WHERE t.posts > 0
+      ORDER BY t.posts DESC, (t.name COLLATE "C")
       LIMIT 1) AS "mostUsedTag",
-    (SELECT json_build_object('id', u.id, 'username', u.username, 'posts', COUNT(*)::int)
-       FROM users u JOIN posts p ON p.author_id = u.id
-      WHERE p.published
-      GROUP BY u.id, u.username
-      ORDER BY COUNT(*) DESC, u.id
+    (SELECT json_build_object('id', u.id, 'username', u.username, 'posts', u.published_posts)
+       FROM users u
+      WHERE u.published_posts > 0
+      ORDER BY u.published_posts DESC, u.id
       LIMIT 1) AS "mostProlificAuthor",
-    (SELECT json_build_object('id', p.id, 'title', p.title, 'votes', COUNT(*)::int)
-       FROM posts p JOIN votes v ON v.post_id = p.id
-      WHERE p.published
-      GROUP BY p.id, p.title
-      ORDER BY COUNT(*) DESC, p.id
+    (SELECT json_build_object('id', p.id, 'title', p.title, 'votes', pc.votes)
+       FROM post_counters pc JOIN posts p ON p.id = pc.post_id
+      WHERE pc.votes > 0 AND p.published
+      ORDER BY pc.votes DESC, p.id
       LIMIT 1) AS "mostVotedPost"`;
 
 /** The one row STATS_SQL returns: totals, and each leader as JSON (or null). */

@@ -35,15 +35,29 @@ export const ids = (body: unknown): number[] =>
   (body as Page<{ id: number }>).data.map((item) => item.id);
 
 /**
+ * What `meta.total` and `meta.totalExact` say together: an exact count, or
+ * none (cursor mode, a list with `search`). A count capped at 1,000 is
+ * `{ total: 1000, totalExact: false }`.
+ */
+export type Total = { total: number; totalExact: boolean } | { total: null; totalExact: null };
+
+/** `total` matches, counted exactly (`totalExact: true`). */
+export const exact = (total: number): Total => ({ total, totalExact: true });
+
+/** Not counted: cursor mode, or a list with `search`. */
+export const UNCOUNTED: Total = { total: null, totalExact: null };
+
+/**
  * Follows a list's `nextCursor` from its first page to its last, through
  * `fetch(cursor)` (null for the first page). Every page is a 200 with `limit`
  * and at least one row; the first (offset mode) has offset 0 and `total`
- * (that number when given, else any number), later ones (cursor mode) null
- * for both; the walk ends within `maxPages`. Returns every row, in order.
+ * (a number: that exact total; null: uncounted, as a list with `search`), later
+ * ones (cursor mode) null for total, totalExact and offset; the walk ends
+ * within `maxPages`. Returns every row, in order.
  */
 export async function walkCursor<Row>(
   fetch: (cursor: string | null) => PromiseLike<{ status: number; body: unknown }>,
-  { limit, total, maxPages = 200 }: { limit: number; total?: number; maxPages?: number },
+  { limit, total, maxPages = 200 }: { limit: number; total: number | null; maxPages?: number },
 ): Promise<Row[]> {
   const rows: Row[] = [];
   let cursor: string | null = null;
@@ -53,10 +67,10 @@ export async function walkCursor<Row>(
     const body = res.body as Page<Row>;
     expect(body.meta.limit).toBe(limit);
     if (cursor === null) {
-      expect(body.meta.total).toEqual(total ?? expect.any(Number));
+      expect(totalOf(body.meta)).toEqual(total === null ? UNCOUNTED : exact(total));
       expect(body.meta.offset).toBe(0);
     } else {
-      expect(body.meta.total).toBeNull();
+      expect(totalOf(body.meta)).toEqual(UNCOUNTED);
       expect(body.meta.offset).toBeNull();
     }
     expect(body.data.length).toBeGreaterThan(0);
@@ -66,4 +80,37 @@ export async function walkCursor<Row>(
   }
   expect(cursor).toBeNull();
   return rows;
+}
+
+/**
+ * Walks a list in offset mode, `limit` rows a page, until `nextCursor` is null
+ * (within `maxPages`). Every page is a 200 with `limit`, its offset and the
+ * same `total` (a number: that exact total; null: uncounted); every page but
+ * the last is full and has a `nextCursor`. Returns every row, in order.
+ */
+export async function walkOffset<Row>(
+  fetch: (offset: number) => PromiseLike<{ status: number; body: unknown }>,
+  { limit, total, maxPages = 200 }: { limit: number; total: number | null; maxPages?: number },
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  let done = false;
+  for (let page = 0; page < maxPages && !done; page += 1) {
+    const offset = page * limit;
+    const res = await fetch(offset);
+    expect(res.status).toBe(200);
+    const body = res.body as Page<Row>;
+    expect(totalOf(body.meta)).toEqual(total === null ? UNCOUNTED : exact(total));
+    expect(body.meta.limit).toBe(limit);
+    expect(body.meta.offset).toBe(offset);
+    rows.push(...body.data);
+    done = body.meta.nextCursor === null;
+    if (!done) expect(body.data).toHaveLength(limit);
+  }
+  expect(done).toBe(true);
+  return rows;
+}
+
+/** `meta.total` and `meta.totalExact` of a list's meta. */
+export function totalOf(meta: Schemas['PageMeta']): Total {
+  return { total: meta.total, totalExact: meta.totalExact } as Total;
 }

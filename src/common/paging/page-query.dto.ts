@@ -51,7 +51,9 @@ export class PageQueryDto {
   @ToInt()
   @IsInt()
   @Min(0)
-  @Max(MAX_OFFSET, { message: `must not be greater than ${MAX_OFFSET}; to page deeper, follow meta.nextCursor with cursor` })
+  @Max(MAX_OFFSET, {
+    message: `must not be greater than ${MAX_OFFSET}; to page deeper, follow meta.nextCursor with cursor`,
+  })
   offset?: number;
 
   @ApiPropertyOptional({

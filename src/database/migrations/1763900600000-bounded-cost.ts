@@ -165,27 +165,7 @@ export class BoundedCost1763900600000 implements MigrationInterface {
       CREATE TRIGGER tr_post_tags_published_moved AFTER UPDATE OF published ON posts
         FOR EACH ROW WHEN (OLD.published IS DISTINCT FROM NEW.published)
         EXECUTE FUNCTION post_tags_published_moved()`);
-    await q.query(`
-      CREATE FUNCTION tags_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        delta integer;
-        tag integer;
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          delta := NEW.published::int;
-          tag := NEW.tag_id;
-        ELSIF TG_OP = 'DELETE' THEN
-          delta := -OLD.published::int;
-          tag := OLD.tag_id;
-        ELSE
-          delta := NEW.published::int - OLD.published::int;
-          tag := NEW.tag_id;
-        END IF;
-        IF delta <> 0 THEN
-          UPDATE tags SET posts = posts + delta WHERE id = tag;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(TAGS_POSTS_COUNTED);
     await q.query(`
       CREATE CONSTRAINT TRIGGER tr_tags_posts_counted
         AFTER INSERT OR DELETE OR UPDATE OF published ON post_tags
@@ -275,7 +255,7 @@ export class BoundedCost1763900600000 implements MigrationInterface {
 }
 
 /** Row events, their transition table (kind and name), and how they move a count. */
-const STATEMENT_EVENTS = [
+export const STATEMENT_EVENTS = [
   ['INSERT', 'NEW', 'inserted', '+'],
   ['DELETE', 'OLD', 'deleted', '-'],
 ] as const;
@@ -284,7 +264,7 @@ const STATEMENT_EVENTS = [
  * Votes move their posts' counters by ± the statement's rows per post (the
  * trigger, on votes, is the one migration 1763900300000 created).
  */
-function votesCounted(rows: string, sign: string): string {
+export function votesCounted(rows: string, sign: string): string {
   return `
     CREATE OR REPLACE FUNCTION votes_count_${rows}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -296,7 +276,7 @@ function votesCounted(rows: string, sign: string): string {
 }
 
 /** Comments move their posts' comments and threads, and their parents' replies. */
-function commentsCounted(rows: string, sign: string): string {
+export function commentsCounted(rows: string, sign: string): string {
   return `
     CREATE OR REPLACE FUNCTION comments_count_${rows}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -313,6 +293,29 @@ function commentsCounted(rows: string, sign: string): string {
       RETURN NULL;
     END $$`;
 }
+
+/** Published posts per tag, moved by each link row's own change, at commit. */
+export const TAGS_POSTS_COUNTED = `
+      CREATE OR REPLACE FUNCTION tags_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        delta integer;
+        tag integer;
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          delta := NEW.published::int;
+          tag := NEW.tag_id;
+        ELSIF TG_OP = 'DELETE' THEN
+          delta := -OLD.published::int;
+          tag := OLD.tag_id;
+        ELSE
+          delta := NEW.published::int - OLD.published::int;
+          tag := NEW.tag_id;
+        END IF;
+        IF delta <> 0 THEN
+          UPDATE tags SET posts = posts + delta WHERE id = tag;
+        END IF;
+        RETURN NULL;
+      END $$`;
 
 /** Published posts per author and in all, at commit, without the followers' feeds. */
 const PUBLISHED_COUNTED = `
@@ -339,7 +342,7 @@ const PUBLISHED_COUNTED = `
   END $$`;
 
 /** What TRUNCATE resets (a cascade truncates every referencing table, each firing this). */
-const COUNTERS_TRUNCATED = `
+export const COUNTERS_TRUNCATED = `
   CREATE OR REPLACE FUNCTION counters_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_TABLE_NAME = 'votes' THEN
@@ -358,10 +361,13 @@ const COUNTERS_TRUNCATED = `
   END $$`;
 
 /**
+ * (The exported statements are this migration's, frozen: a later migration
+ * restores them in its down().)
+ *
  * Every counter from the rows: missing counter rows are made, and only values
  * that differ are written (a table already right comes out unchanged).
  */
-const RECOUNT = `
+export const RECOUNT = `
   CREATE OR REPLACE FUNCTION agora_recount() RETURNS void LANGUAGE sql AS $$
     INSERT INTO post_counters AS pc (post_id, votes, comments, threads)
       SELECT p.id,

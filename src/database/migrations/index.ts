@@ -5,6 +5,7 @@ import { MaintainedCounters1763900300000 } from './1763900300000-maintained-coun
 import { RecountOnlyDrifted1763900400000 } from './1763900400000-recount-only-drifted.js';
 import { FeedCounts1763900500000 } from './1763900500000-feed-counts.js';
 import { BoundedCost1763900600000 } from './1763900600000-bounded-cost.js';
+import { StatsCounters1763900700000 } from './1763900700000-stats-counters.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -18,4 +19,5 @@ export const migrations = [
   RecountOnlyDrifted1763900400000,
   FeedCounts1763900500000,
   BoundedCost1763900600000,
+  StatsCounters1763900700000,
 ];

@@ -17,6 +17,6 @@ JOIN "profiles" "pr" ON "pr"."user_id" = "u"."id"
 ORDER BY f.__sort_0 DESC, f.__sort_1 DESC
 
 -- 2 of 2
-SELECT COUNT(*)::int AS "total"
-FROM "follows" "f"
-WHERE "f"."followee_id" = $1
+SELECT uc.followers AS total
+FROM user_counters uc
+WHERE uc.user_id = $1

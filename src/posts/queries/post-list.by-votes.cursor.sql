@@ -3,19 +3,27 @@
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
 -- 1 of 1
-SELECT p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", p.votes_count AS "votes", p.comments_count AS "comments", ARRAY(
-  SELECT t.name
-  FROM post_tags pt
-  JOIN tags t ON t.id = pt.tag_id
-  WHERE pt.post_id = p.id
-  ORDER BY t.name COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
+  SELECT n
+  FROM (
+    SELECT (
+      SELECT t.name
+      FROM tags t
+      WHERE t.id = pt.tag_id) AS n
+    FROM post_tags pt
+    WHERE pt.post_id = p.id) pn
+  ORDER BY n COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
 FROM (
-  SELECT "p"."id" AS "__sort_1", p.*, "p"."votes_count" AS "__sort_0"
+  SELECT "p"."id" AS "__sort_1", "pc"."votes" AS "__sort_0", p.*
   FROM "posts" "p"
+  INNER
+  JOIN "post_counters" "pc" ON "pc"."post_id" = "p"."id"
   WHERE "p"."published"
-  AND ("p"."votes_count", "p"."id") < (CAST($1 AS int), CAST($2 AS int))
-  ORDER BY "p"."votes_count" DESC, "p"."id" DESC
+  AND ("pc"."votes", "p"."id") < (CAST($1 AS int), CAST($2 AS int))
+  ORDER BY "pc"."votes" DESC, "p"."id" DESC
   LIMIT $3 OFFSET $4) "p"
+INNER
+JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER
 JOIN "users" "a" ON "a"."id" = p.author_id
 LEFT

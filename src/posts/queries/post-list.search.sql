@@ -2,20 +2,17 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 2
-SELECT COUNT(*)::int AS "total"
-FROM "posts" "p"
-WHERE "p"."published"
-AND (lower("p"."title") LIKE $1 ESCAPE '\'
-  OR lower("p"."content") LIKE $1 ESCAPE '\')
-
--- 2 of 2
-SELECT p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", p.votes_count AS "votes", p.comments_count AS "comments", ARRAY(
-  SELECT t.name
-  FROM post_tags pt
-  JOIN tags t ON t.id = pt.tag_id
-  WHERE pt.post_id = p.id
-  ORDER BY t.name COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+-- 1 of 1
+SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
+  SELECT n
+  FROM (
+    SELECT (
+      SELECT t.name
+      FROM tags t
+      WHERE t.id = pt.tag_id) AS n
+    FROM post_tags pt
+    WHERE pt.post_id = p.id) pn
+  ORDER BY n COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
@@ -24,6 +21,8 @@ FROM (
     OR lower("p"."content") LIKE $1 ESCAPE '\')
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
   LIMIT $2 OFFSET $3) "p"
+INNER
+JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER
 JOIN "users" "a" ON "a"."id" = p.author_id
 LEFT

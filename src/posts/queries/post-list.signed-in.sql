@@ -3,17 +3,16 @@
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
 -- 1 of 3
-SELECT "u"."token_version" AS "tokenVersion"
-FROM "users" "u"
-WHERE "u"."id" = $1
-
--- 2 of 3
-SELECT p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", p.votes_count AS "votes", p.comments_count AS "comments", ARRAY(
-  SELECT t.name
-  FROM post_tags pt
-  JOIN tags t ON t.id = pt.tag_id
-  WHERE pt.post_id = p.id
-  ORDER BY t.name COLLATE "C") AS "tags", EXISTS (
+SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
+  SELECT n
+  FROM (
+    SELECT (
+      SELECT t.name
+      FROM tags t
+      WHERE t.id = pt.tag_id) AS n
+    FROM post_tags pt
+    WHERE pt.post_id = p.id) pn
+  ORDER BY n COLLATE "C") AS "tags", EXISTS (
   SELECT 1
   FROM votes vv
   WHERE vv.post_id = p.id
@@ -25,10 +24,17 @@ FROM (
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
   LIMIT $2 OFFSET $3) "p"
 INNER
+JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
+INNER
 JOIN "users" "a" ON "a"."id" = p.author_id
 LEFT
 JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
 ORDER BY p.__sort_0 DESC, p.__sort_1 DESC
+
+-- 2 of 3
+SELECT "u"."token_version" AS "tokenVersion"
+FROM "users" "u"
+WHERE "u"."id" = $1
 
 -- 3 of 3
 SELECT value::int AS total

@@ -3,17 +3,7 @@
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
 -- 1 of 2
-SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", u.id AS id, u.username AS username, u.created_at AS "createdAt", "p"."display_name" AS "profileDisplayName", "p"."avatar_url" AS "profileAvatarUrl", "p"."updated_at" AS "profileUpdatedAt", (
-  SELECT COUNT(*)::int
-  FROM posts up
-  WHERE up.author_id = u.id
-  AND up.published) AS "postsCount", (
-  SELECT COUNT(*)::int
-  FROM follows fr
-  WHERE fr.followee_id = u.id) AS "followersCount", (
-  SELECT COUNT(*)::int
-  FROM follows fg
-  WHERE fg.follower_id = u.id) AS "followingCount", false AS "following", u.__sort_0::text AS "__sort_0", u.__sort_1::text AS "__sort_1"
+SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", "uc"."followers" AS "followersCount", "uc"."following" AS "followingCount", u.id AS id, u.username AS username, u.created_at AS "createdAt", "p"."display_name" AS "profileDisplayName", "p"."avatar_url" AS "profileAvatarUrl", "p"."updated_at" AS "profileUpdatedAt", u.published_posts AS "postsCount", false AS "following", u.__sort_0::text AS "__sort_0", u.__sort_1::text AS "__sort_1"
 FROM (
   SELECT "u"."id" AS "__sort_1", u.*, "u"."created_at" AS "__sort_0"
   FROM "users" "u"
@@ -21,8 +11,13 @@ FROM (
   LIMIT $1 OFFSET $2) "u"
 LEFT
 JOIN "profiles" "p" ON "p"."user_id" = u.id
+INNER
+JOIN "user_counters" "uc" ON "uc"."user_id" = u.id
 ORDER BY u.__sort_0 DESC, u.__sort_1 DESC
 
 -- 2 of 2
 SELECT COUNT(*)::int AS "total"
-FROM "users" "u"
+FROM (
+  SELECT 1
+  FROM "users" "u"
+  LIMIT 1000) "capped"

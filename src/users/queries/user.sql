@@ -3,17 +3,7 @@
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
 -- 1 of 2
-SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", "u"."id" AS id, "u"."username" AS username, "u"."created_at" AS "createdAt", "p"."display_name" AS "profileDisplayName", "p"."avatar_url" AS "profileAvatarUrl", "p"."updated_at" AS "profileUpdatedAt", (
-  SELECT COUNT(*)::int
-  FROM posts up
-  WHERE up.author_id = "u"."id"
-  AND up.published) AS "postsCount", (
-  SELECT COUNT(*)::int
-  FROM follows fr
-  WHERE fr.followee_id = "u"."id") AS "followersCount", (
-  SELECT COUNT(*)::int
-  FROM follows fg
-  WHERE fg.follower_id = "u"."id") AS "followingCount", EXISTS (
+SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", "uc"."followers" AS "followersCount", "uc"."following" AS "followingCount", "u"."id" AS id, "u"."username" AS username, "u"."created_at" AS "createdAt", "p"."display_name" AS "profileDisplayName", "p"."avatar_url" AS "profileAvatarUrl", "p"."updated_at" AS "profileUpdatedAt", "u"."published_posts" AS "postsCount", EXISTS (
   SELECT 1
   FROM follows vf
   WHERE vf.follower_id = $1
@@ -21,6 +11,8 @@ SELECT "p"."bio" AS "profileBio", "p"."location" AS "profileLocation", "u"."id" 
 FROM "users" "u"
 LEFT
 JOIN "profiles" "p" ON "p"."user_id" = "u"."id"
+INNER
+JOIN "user_counters" "uc" ON "uc"."user_id" = "u"."id"
 WHERE "u"."id" = $2
 
 -- 2 of 2

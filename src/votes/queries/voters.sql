@@ -22,11 +22,6 @@ JOIN "profiles" "pr" ON "pr"."user_id" = "u"."id"
 ORDER BY v.__sort_0 DESC, v.__sort_1 DESC
 
 -- 2 of 2
-SELECT COUNT(*)::int AS "total"
-FROM "votes" "v"
-WHERE "v"."post_id" = $1
-AND EXISTS (
-  SELECT 1
-  FROM posts vp
-  WHERE vp.id = $1
-  AND vp.published)
+SELECT pc.votes AS total
+FROM post_counters pc
+WHERE pc.post_id = $1
