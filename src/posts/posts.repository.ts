@@ -16,7 +16,7 @@ import {
 } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator, type ListQuery } from '../common/paging/paginator.js';
-import { counterTotal } from '../common/paging/totals.js';
+import { cappedCountTotal, counterTotal } from '../common/paging/totals.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
@@ -194,7 +194,26 @@ export class PostsRepository {
    * per follower: publishing would write one row per follower).
    */
   findFeed(query: PageQueryDto & { sort: SortTerm[] }, viewerId: number): Promise<Page<PostRow>> {
-    return this.paginator.run(this.feedQuery(query.sort, viewerId), query);
+    return this.paginator.run(
+      {
+        ...this.feedQuery(query.sort, viewerId),
+        // Followee by followee, each one's published posts over the partial
+        // index (index-only), until the cap: a plain count of the base joined
+        // the posts table to the follows row by row (30-50 ms on the 10x data).
+        total: cappedCountTotal(
+          this.dataSource,
+          `SELECT COUNT(*)::int AS total FROM (
+             SELECT 1 FROM follows f
+             CROSS JOIN LATERAL (SELECT 1 FROM posts p
+                                  WHERE p.author_id = f.followee_id AND ${postVisibleSql('p', undefined)}
+                                  LIMIT $cap) fp
+              WHERE f.follower_id = $1
+              LIMIT $cap) capped`,
+          [viewerId],
+        ),
+      },
+      query,
+    );
   }
 
   /** The list behind findFeed (public for the same test as listQuery). */

@@ -6,6 +6,7 @@ import { RecountOnlyDrifted1763900400000 } from './1763900400000-recount-only-dr
 import { FeedCounts1763900500000 } from './1763900500000-feed-counts.js';
 import { BoundedCost1763900600000 } from './1763900600000-bounded-cost.js';
 import { StatsCounters1763900700000 } from './1763900700000-stats-counters.js';
+import { PostsPublishedByAuthor1763900800000 } from './1763900800000-posts-published-by-author.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -20,4 +21,5 @@ export const migrations = [
   FeedCounts1763900500000,
   BoundedCost1763900600000,
   StatsCounters1763900700000,
+  PostsPublishedByAuthor1763900800000,
 ];

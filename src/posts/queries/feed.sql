@@ -41,13 +41,15 @@ FROM "users" "u"
 WHERE "u"."id" = $1
 
 -- 3 of 3
-SELECT COUNT(*)::int AS "total"
+SELECT COUNT(*)::int AS total
 FROM (
   SELECT 1
-  FROM "posts" "p"
-  WHERE "p"."published"
-  AND "p"."author_id" IN (
-    SELECT fd.followee_id
-    FROM follows fd
-    WHERE fd.follower_id = $1)
-  LIMIT 1000) "capped"
+  FROM follows f CROSS
+  JOIN LATERAL (
+    SELECT 1
+    FROM posts p
+    WHERE p.author_id = f.followee_id
+    AND p.published
+    LIMIT 1000) fp
+  WHERE f.follower_id = $1
+  LIMIT 1000) capped
