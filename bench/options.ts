@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_IDS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
+export const SCENARIO_IDS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Row counts handed to the seed CLI (`npm run db:seed`). */
@@ -16,10 +16,15 @@ export interface SeedCounts {
 }
 
 export interface DatasetSpec {
-  /** Short name used in the report: `full`, `small`, `quick`. */
+  /** Short name used in the report: `full`, `small`, `quick`, `x10`. */
   name: string;
   database: string;
   counts: SeedCounts;
+  /**
+   * Followers of the seed's extra authors (`--followed-authors`): S8 publishes
+   * as `followed_10000` and as `followed_10`. On top of the users and follows above.
+   */
+  followedAuthors: number[];
   /** S3: how many 100-row pages to walk for its cursor (the same relative depth on every dataset). */
   cursorPages: number;
 }
@@ -44,11 +49,68 @@ const ONE_PERCENT: SeedCounts = {
   demoFollows: 10,
 };
 
+const TEN_TIMES: SeedCounts = {
+  users: 100_000,
+  posts: 1_000_000,
+  votes: 10_000_000,
+  tagLinks: 3_000_000,
+  follows: 5_000_000,
+  comments: 2_000_000,
+  demoFollows: 10_000,
+};
+
+/**
+ * The datasets' database names start with this: `agora_bench` unless
+ * BENCH_DATABASE_PREFIX says otherwise, so that several checkouts can share
+ * one server (BENCH_DATABASE_URL) without reseeding each other's datasets.
+ */
+export const DATABASE_PREFIX = databasePrefix(process.env.BENCH_DATABASE_PREFIX);
+
+function databasePrefix(raw: string | undefined): string {
+  const prefix = raw?.trim() || 'agora_bench';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new Error(
+      `BENCH_DATABASE_PREFIX must be 1 to 41 of a-z, 0-9 and _ (not starting with a digit), not "${prefix}"`,
+    );
+  }
+  return prefix;
+}
+
+/** S8's authors: one followed by 10,000 users (fewer where there are not that many), one by 10. */
+export const S8_FOLLOWERS = [10_000, 10] as const;
+const AUTHORS = [...S8_FOLLOWERS];
+
 export const DATASETS = {
-  full: { name: 'full', database: 'agora_bench_full', counts: FULL, cursorPages: 500 },
-  small: { name: 'small', database: 'agora_bench_small', counts: ONE_PERCENT, cursorPages: 5 },
+  full: {
+    name: 'full',
+    database: `${DATABASE_PREFIX}_full`,
+    counts: FULL,
+    followedAuthors: AUTHORS,
+    cursorPages: 500,
+  },
+  small: {
+    name: 'small',
+    database: `${DATABASE_PREFIX}_small`,
+    counts: ONE_PERCENT,
+    followedAuthors: AUTHORS,
+    cursorPages: 5,
+  },
   // 1%, not less: with fewer users the follow graph could not hold 1% of the follows.
-  quick: { name: 'quick', database: 'agora_bench_quick', counts: ONE_PERCENT, cursorPages: 5 },
+  quick: {
+    name: 'quick',
+    database: `${DATABASE_PREFIX}_quick`,
+    counts: ONE_PERCENT,
+    followedAuthors: AUTHORS,
+    cursorPages: 5,
+  },
+  // `--scale 10` only: not in CI, its seed takes a while.
+  x10: {
+    name: 'x10',
+    database: `${DATABASE_PREFIX}_x10`,
+    counts: TEN_TIMES,
+    followedAuthors: AUTHORS,
+    cursorPages: 5000,
+  },
 } satisfies Record<string, DatasetSpec>;
 
 export interface BenchOptions {
@@ -60,9 +122,11 @@ export interface BenchOptions {
   warmup: number;
   connections: number;
   scenarios: ScenarioId[];
+  /** 10: the read scenarios run on the 10× dataset too (`agora_bench_x10`). */
+  scale: 1 | 10;
 }
 
-const USAGE = `npm run bench -- [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5]`;
+const USAGE = `npm run bench -- [--quick] [--scale 10] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -74,6 +138,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       scenarios: { type: 'string' },
+      scale: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -90,7 +155,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmup: nonNegativeInt('warmup', values.warmup, quick ? 1 : 3),
     connections: positiveInt('connections', values.connections, 32),
     scenarios: parseScenarios(values.scenarios),
+    scale: parseScale(values.scale, quick),
   };
+}
+
+function parseScale(raw: string | undefined, quick: boolean): 1 | 10 {
+  if (raw === undefined || raw === '1') return 1;
+  if (raw !== '10') throw new Error(`--scale must be 1 or 10, not "${raw}"`);
+  if (quick) throw new Error('--scale 10 and --quick do not go together');
+  return 10;
 }
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -115,7 +188,7 @@ function parseScenarios(raw: string | undefined): ScenarioId[] {
     if (!isScenarioId(id))
       throw new Error(`--scenarios: unknown "${id}" (${SCENARIO_IDS.join(', ')})`);
   }
-  // Always in S1…S7 order, whatever order was asked for.
+  // Always in S1…S8 order, whatever order was asked for.
   return SCENARIO_IDS.filter((id) => wanted.includes(id));
 }
 

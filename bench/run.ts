@@ -10,15 +10,17 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentVariables } from '../src/config/env.validation.js';
 import {
-  deleteDemoVotes,
   ensureDataset,
+  resetWrites,
   openDatabaseServer,
+  queryRows,
   serverVersion,
   DEMO_LOGIN,
   waitForQuiet,
   type Dataset,
 } from './database.js';
-import { explainCaptured, type ExplainReport } from './explain.js';
+import { explainCaptured, EXPLAIN_RUNS, GUARDED_TABLES, type ExplainReport } from './explain.js';
+import { counterTable, hotFigures, hotMarkdown, statsSnapshot, type HotFigures } from './hot.js';
 import { runLoad, type RoundResult } from './load.js';
 import { DATASETS, parseOptions, type BenchOptions, type ScenarioId } from './options.js';
 import {
@@ -89,10 +91,12 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   console.log('\n==> datasets');
   const dbServer = await openDatabaseServer();
   cleanup.add(() => dbServer.stop());
-  const specs = options.quick ? [DATASETS.quick] : [DATASETS.full, DATASETS.small];
+  const specs = options.quick
+    ? [DATASETS.quick]
+    : [DATASETS.full, DATASETS.small, ...(options.scale === 10 ? [DATASETS.x10] : [])];
   const datasets: Dataset[] = [];
   for (const spec of specs) datasets.push(await ensureDataset(dbServer, spec));
-  const [primary, small] = datasets;
+  const [primary, small, x10] = datasets as [Dataset, Dataset | undefined, Dataset | undefined];
   const pgVersion = await serverVersion(primary.url);
 
   console.log(
@@ -104,8 +108,12 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     ? await startAgora(`agora ${small.spec.name}`, small.url, poolSize)
     : undefined;
   if (agoraSmall) cleanup.add(() => agoraSmall.stop());
+  const agoraX10 = x10 ? await startAgora(`agora ${x10.spec.name}`, x10.url, poolSize) : undefined;
+  if (agoraX10) cleanup.add(() => agoraX10.stop());
   console.log(
-    `  ${agora.name} pid ${agora.pid}${agoraSmall ? `, ${agoraSmall.name} pid ${agoraSmall.pid}` : ''}`,
+    `  ${[agora, agoraSmall, agoraX10]
+      .flatMap((server) => (server ? [`${server.name} pid ${server.pid}`] : []))
+      .join(', ')}`,
   );
 
   const ceilingWanted = options.scenarios.some((id) => SCENARIOS[id].ceiling);
@@ -129,9 +137,18 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
           connections: options.connections,
         })
       : [];
+  const x10Scenarios =
+    x10 && agoraX10
+      ? await prepareScenarios(readIds, {
+          dataset: x10,
+          agoraUrl: agoraX10.url,
+          connections: options.connections,
+        })
+      : [];
   for (const [list, dataset] of [
     [scenarios, primary],
     [smallScenarios, small],
+    [x10Scenarios, x10],
   ] as const) {
     for (const s of list) {
       const details = Object.entries(s.details).map(([k, v]) => `${k}=${v}`);
@@ -175,50 +192,80 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   let ceiling: ChildServer | undefined;
   let parity: string[] = [];
   if (ceilingWanted) {
-    console.log('\n==> ceiling server (Fastify + pg, the same SQL)');
+    console.log(
+      '\n==> ceiling server (Fastify + pg: prepared statements, its own SQL, a hand-written serializer)',
+    );
     const list = capturedFor(captured, 'S1');
     const item = capturedFor(captured, 'S5');
-    const listMeta = (list.body as { meta?: { limit?: number } }).meta;
+    const listMeta = (list.body as { meta: { limit: number; nextCursor: string | null } }).meta;
+    const counters = await counterTable(primary.url);
     ceiling = await startCeiling(tmp, {
       databaseUrl: primary.url,
       poolSize,
       cursorSecret: BENCH_JWT_SECRET,
-      list: { statements: list.statements, limit: listMeta?.limit ?? 20 },
-      item: { statements: item.statements, id: Number(item.url.split('/').pop()) },
+      counters,
+      list: {
+        limit: listMeta.limit,
+        cursorScope: cursorScope(listMeta.nextCursor),
+        totalExact: 'totalExact' in listMeta,
+      },
     });
     const started = ceiling;
     cleanup.add(() => started.stop());
-    parity = await compareAnswers(agora, ceiling, [list.url, item.url]);
+    // S1, S5 as captured, and a few other ids: drafts (404 on both), the first and last posts.
+    const others = await queryRows<{ id: number }>(
+      primary.url,
+      `(SELECT id FROM posts WHERE published ORDER BY id LIMIT 2)
+       UNION ALL (SELECT id FROM posts WHERE published ORDER BY id DESC LIMIT 2)
+       UNION ALL (SELECT id FROM posts WHERE NOT published ORDER BY id LIMIT 1)`,
+    );
+    parity = await compareAnswers(agora, ceiling, [
+      list.url,
+      item.url,
+      ...others.map((r) => `/api/posts/${r.id}`),
+    ]);
     console.log(
       parity.length === 0
-        ? `  pool ${poolSize}; answers S1 and S5 exactly as Agora does`
+        ? `  pool ${poolSize}, counters in ${counters}; answers S1 and S5 exactly as Agora does (cursors included)`
         : `  differs from Agora: ${parity.join('; ')}`,
     );
   }
 
   console.log('\n==> load');
   const allSeries: Series[] = [];
+  let hot: HotFigures | null = null;
   for (const id of options.scenarios) {
     const targets: Target[] = [];
-    const mine = scenarios.find((s) => s.info.id === id);
-    if (!mine) continue;
-    targets.push({ role: 'agora', server: agora, scenario: mine, dataset: primary });
+    // S8 comes twice on the primary dataset: as each of its two authors.
+    const mine = scenarios.filter((s) => s.info.id === id);
+    if (mine.length === 0) continue;
+    for (const s of mine) {
+      targets.push({ role: s.role ?? 'agora', server: agora, scenario: s, dataset: primary });
+    }
     const smallOne = smallScenarios.find((s) => s.info.id === id);
     if (smallOne && agoraSmall && small) {
       targets.push({ role: 'small', server: agoraSmall, scenario: smallOne, dataset: small });
     }
+    const x10One = x10Scenarios.find((s) => s.info.id === id);
+    if (x10One && agoraX10 && x10) {
+      targets.push({ role: 'x10', server: agoraX10, scenario: x10One, dataset: x10 });
+    }
     if (ceiling && SCENARIOS[id].ceiling) {
-      targets.push({ role: 'ceiling', server: ceiling, scenario: mine, dataset: primary });
+      targets.push({ role: 'ceiling', server: ceiling, scenario: mine[0], dataset: primary });
     }
     const series = targets.map<Series>((t) => ({
       scenario: id,
       role: t.role,
+      ...(t.scenario.label ? { label: t.scenario.label } : {}),
       warmup: null,
       rounds: [],
     }));
+    // S7's effect on the counter table: statistics and index sizes before and after.
+    const hotBefore =
+      id === 'S7' ? await statsSnapshot(primary.url, await counterTable(primary.url)) : null;
     const measure = async (target: Target, seconds: number): Promise<RoundResult> => {
       const writes = !SCENARIOS[id].read;
-      if (writes) await deleteDemoVotes(target.dataset);
+      if (writes) await resetWrites(target.dataset);
       target.server.takeWindowMax();
       const result = await runLoad(target.server.url, target.scenario.plan(), {
         connections: options.connections,
@@ -227,7 +274,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       result.serverRssKb = target.server.takeWindowMax();
       // Requests autocannon abandoned at the bell still run: let them finish first.
       result.drainMs = await waitForQuiet(dbServer.adminUrl);
-      if (writes) await deleteDemoVotes(target.dataset);
+      if (writes) await resetWrites(target.dataset);
       return result;
     };
     // Targets take turns round by round, so drifting background load hits them
@@ -256,12 +303,20 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       }
     }
     allSeries.push(...series);
+    if (hotBefore) {
+      const runs = series.flatMap((s) => [...(s.warmup ? [s.warmup] : []), ...s.rounds]);
+      const requests = runs.reduce((n, r) => n + r.requests, 0);
+      const succeeded = runs.reduce((n, r) => n + r.requests - r.non2xx, 0);
+      hot = await hotFigures(primary.url, hotBefore, requests, succeeded);
+      console.log(`  ${hot.summary}`);
+    }
   }
 
   const memory: Record<string, MemoryStats> = {};
   const serverLogs: Record<string, Record<string, number>> = {};
   for (const [key, server] of [
     ['ceiling', ceiling],
+    ['agoraX10', agoraX10],
     ['agoraSmall', agoraSmall],
     ['agora', agora],
   ] as const) {
@@ -270,13 +325,17 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     serverLogs[server.name] = server.messages();
   }
   const agoraMemory = memory.agora;
+  // The RSS target holds for every Agora process, whatever its dataset.
+  const agoraPeaks = (['agora', 'agoraSmall', 'agoraX10'] as const).flatMap((key) =>
+    memory[key] ? [{ key, ...memory[key] }] : [],
+  );
   const finishedAt = new Date();
 
   const summaries = allSeries.map(summarize);
   const checks = checkTargets({
     quick: options.quick,
     summaries,
-    memory: agoraMemory,
+    memory: agoraPeaks,
     explain,
     serialize,
   });
@@ -307,14 +366,13 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       `(warm-up ${options.warmup} s), ${options.connections} connections · ` +
       `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database})`,
     '',
-    `Datasets: ${datasets
-      .map(
-        (d) =>
-          `\`${d.spec.database}\` (${d.counts.users} users, ${d.counts.posts} posts, ${d.counts.votes} votes, ` +
-          `${d.counts.tagLinks} tag links, ${d.counts.follows} follows, ${d.counts.comments} comments)`,
-      )
-      .join(', ')}. ` +
-      `Agora peak RSS ${mb(agoraMemory.peakKb)} (sampled max ${mb(agoraMemory.sampledMaxKb)}); ` +
+    `Datasets: ${datasets.map(describeDataset).join('; ')}. ` +
+      `Agora peak RSS ${mb(agoraMemory.peakKb)} (sampled max ${mb(agoraMemory.sampledMaxKb)})` +
+      agoraPeaks
+        .filter((p) => p.key !== 'agora')
+        .map((p) => `, on ${p.key === 'agoraSmall' ? 'small' : 'x10'} ${mb(p.peakKb)}`)
+        .join('') +
+      '; ' +
       `pool size ${poolSize} for Agora and the ceiling. Median req/s over rounds (min–max); p50/p99: medians over rounds.`,
   ];
   const logLines = Object.entries(serverLogs).flatMap(([name, messages]) =>
@@ -324,13 +382,17 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     ...(logLines.length > 0
       ? ['## What the servers logged (LOG_LEVEL=warn)', '', ...logLines.slice(0, 20), '']
       : []),
-    '## EXPLAIN ANALYZE (captured statements)',
+    ...(hot ? hotMarkdown(hot) : []),
+    `## EXPLAIN ANALYZE (captured statements, ${explain.dataset})`,
     '',
-    '| scenario | # | execution ms | plan root | seq scans | statement |',
-    '| --- | ---: | ---: | --- | --- | --- |',
+    `Planning and execution time as \`EXPLAIN (ANALYZE, FORMAT JSON)\` reports them: medians of ${EXPLAIN_RUNS} runs each; ` +
+      '`node dist/bench/compare.js before.json after.json` puts two result files side by side.',
+    '',
+    '| scenario | # | planning ms | execution ms | plan root | seq scans | statement |',
+    '| --- | ---: | ---: | ---: | --- | --- | --- |',
     ...explain.statements.map(
       (s) =>
-        `| ${s.scenario} | ${s.index} | ${s.executionMs.toFixed(2)} | ${s.root} | ${s.seqScans.join(', ') || '–'} | \`${oneLine(s.sql, 100).replace(/\|/g, '\\|')}\` |`,
+        `| ${s.scenario} | ${s.index} | ${s.planningMs.toFixed(2)} | ${s.executionMs.toFixed(2)} | ${s.root} | ${s.seqScans.join(', ') || '–'} | \`${oneLine(s.sql, 100).replace(/\|/g, '\\|')}\` |`,
     ),
     '',
     `Verdict: ${failed.length === 0 ? 'PASS' : `FAIL (${failed.map((c) => c.name).join('; ')})`}`,
@@ -353,13 +415,20 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
         name: d.spec.name,
         database: d.spec.database,
         seedCounts: d.spec.counts,
+        followedAuthors: d.authors,
         rows: d.counts,
         seeded: d.seeded,
         seedSeconds: d.seedSeconds,
+        seededAt: d.seededAt,
+        migrated: d.migrated,
       })),
       scenarios: Object.fromEntries(
-        [...scenarios, ...smallScenarios].map((s, i) => [
-          `${s.info.id}${i >= scenarios.length ? ' small' : ''}`,
+        [
+          ...scenarios.map((s) => ['', s] as const),
+          ...smallScenarios.map((s) => [' small', s] as const),
+          ...x10Scenarios.map((s) => [' x10', s] as const),
+        ].map(([suffix, s]) => [
+          `${s.info.id}${s.role === 'fewFollowers' ? ' fewFollowers' : ''}${suffix}`,
           { title: s.info.title, url: s.capture?.url ?? null, ...s.details },
         ]),
       ),
@@ -369,6 +438,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     memory,
     serverLogs,
     explain,
+    hot,
     serialize,
     targets: checks,
     passed: failed.length === 0,
@@ -380,6 +450,34 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
+/** A dataset in the report's preamble: rows, S8's authors, where its seed time comes from. */
+function describeDataset(d: Dataset): string {
+  const c = d.counts;
+  const authors = d.authors
+    .map(
+      (a) =>
+        `${a.username} ${a.followers} followers` +
+        (a.followers < a.wanted ? ` (not ${a.wanted}: too few users)` : ''),
+    )
+    .join(', ');
+  const seed =
+    d.seedSeconds === null
+      ? 'seed time not recorded'
+      : `seed ${formatSeconds(d.seedSeconds)}${d.seeded ? ' (this run)' : ` (${d.seededAt ?? 'earlier'}, reused)`}`;
+  const migrated = d.migrated
+    ? `; migrated in place this run (${d.migrated.names.join(', ')}, ${formatSeconds(d.migrated.seconds)} with VACUUM ANALYZE)`
+    : '';
+  return (
+    `\`${d.spec.database}\` (${c.users} users, ${c.posts} posts, ${c.votes} votes, ` +
+    `${c.tagLinks} tag links, ${c.follows} follows, ${c.comments} comments; demo follows ${c.demoFollows}; ` +
+    `${authors}; ${seed}${migrated})`
+  );
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 120 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
+}
+
 function capturedFor(captured: CapturedRequest[], scenario: ScenarioId): CapturedRequest {
   const found = captured.find((c) => c.scenario === scenario);
   if (!found) throw new Error(`no captured request for ${scenario}`);
@@ -389,18 +487,33 @@ function capturedFor(captured: CapturedRequest[], scenario: ScenarioId): Capture
 function printExplain(report: ExplainReport): void {
   for (const s of report.statements) {
     console.log(
-      `  ${s.scenario}#${s.index} ${s.executionMs.toFixed(2).padStart(8)} ms  ${s.root}` +
+      `  ${s.scenario}#${s.index} planning ${s.planningMs.toFixed(2).padStart(6)} ms, ` +
+        `execution ${s.executionMs.toFixed(2).padStart(8)} ms  ${s.root}` +
         `${s.seqScans.length > 0 ? `  seq scans: ${s.seqScans.join(', ')}` : ''}  ${oneLine(s.sql, 80)}`,
     );
   }
   const verdict =
     report.violations.length === 0
-      ? 'no Seq Scan on posts, votes or post_tags'
+      ? `no Seq Scan on ${GUARDED_TABLES.join(', ')}`
       : report.violations.join('\n  ');
   console.log(`  ${report.enforced ? 'check' : 'report only'}: ${verdict}`);
 }
 
-/** The same requests to Agora and the ceiling: the JSON must match (cursor signatures aside). */
+/** The list and sort a cursor of Agora's is bound to: the first value of its signed payload. */
+function cursorScope(cursor: string | null): string {
+  if (cursor === null)
+    throw new Error('ceiling: S1 has a single page, no cursor to learn the scope from');
+  const payload = JSON.parse(Buffer.from(cursor.split('.')[0], 'base64url').toString()) as unknown;
+  if (!Array.isArray(payload) || typeof payload[0] !== 'string') {
+    throw new Error(`ceiling: unexpected cursor payload ${JSON.stringify(payload)}`);
+  }
+  return payload[0];
+}
+
+/**
+ * The same requests to Agora and the ceiling: statuses must match, and 200s'
+ * JSON exactly (key order aside; the cursors too, signed with the same key).
+ */
 async function compareAnswers(
   agora: ChildServer,
   ceiling: ChildServer,
@@ -411,7 +524,8 @@ async function compareAnswers(
     const [a, b] = await Promise.all(
       [agora, ceiling].map(async (server) => {
         const response = await fetch(`${server.url}${path}`);
-        return { status: response.status, body: normalise(await response.json()) };
+        const body = await response.json();
+        return { status: response.status, body: response.status === 200 ? normalise(body) : null };
       }),
     );
     if (a.status !== b.status || JSON.stringify(a.body) !== JSON.stringify(b.body)) {
@@ -423,15 +537,14 @@ async function compareAnswers(
   return differences;
 }
 
-/** Sorted keys; a cursor becomes whether there is one (each server signs its own). */
-function normalise(value: unknown, key?: string): unknown {
-  if (key === 'nextCursor') return value === null ? null : 'cursor';
+/** Sorted keys. */
+function normalise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => normalise(v));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((k) => [k, normalise((value as Record<string, unknown>)[k], k)]),
+        .map((k) => [k, normalise((value as Record<string, unknown>)[k])]),
     );
   }
   return value;

@@ -21,7 +21,16 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
   S5: { id: 'S5', title: 'GET /api/posts/:id (random published ids)', read: true, ceiling: true },
   S6: { id: 'S6', title: 'GET /api/feed (demo, signed in)', read: true, ceiling: false },
   S7: { id: 'S7', title: 'POST + DELETE /api/posts/:id/votes (demo)', read: false, ceiling: false },
+  S8: {
+    id: 'S8',
+    title: 'POST /api/posts (published, 2 tags) + DELETE /api/posts/:id',
+    read: false,
+    ceiling: false,
+  },
 };
+
+/** Which of S8's two authors a prepared S8 runs as. */
+export type AuthorRole = 'agora' | 'fewFollowers';
 
 /** One scenario, prepared against one dataset and its running Agora. */
 export interface PreparedScenario {
@@ -32,6 +41,12 @@ export interface PreparedScenario {
   capture?: CaptureRequest;
   /** What was picked from the data, for the report. */
   details: Record<string, string | number>;
+  /**
+   * S8 comes twice: as the author with 10,000 followers (role `agora`, the
+   * dataset's own) and as the one with 10 (`fewFollowers`); the label says who.
+   */
+  role?: AuthorRole;
+  label?: string;
 }
 
 /** What one dataset's scenarios need, read from its data and its Agora. */
@@ -41,15 +56,16 @@ export interface ScenarioContext {
   connections: number;
 }
 
-export async function login(agoraUrl: string): Promise<string> {
+export async function login(agoraUrl: string, username = DEMO_LOGIN.username): Promise<string> {
   const response = await fetch(`${agoraUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO_LOGIN),
+    // Every seeded user has the demo user's password.
+    body: JSON.stringify({ username, password: DEMO_LOGIN.password }),
   });
   const body = (await response.json()) as { accessToken?: string };
   if (response.status !== 200 || !body.accessToken) {
-    throw new Error(`login as ${DEMO_LOGIN.username} answered ${response.status}`);
+    throw new Error(`login as ${username} answered ${response.status}`);
   }
   return body.accessToken;
 }
@@ -115,6 +131,34 @@ export async function prepareScenarios(
           plan: () => votePlan(postIds, perConnection, bearer),
           details: { postsPerConnection: perConnection },
         });
+        break;
+      }
+      case 'S8': {
+        const tags = await popularTags(context.dataset, 2 * context.connections);
+        const [many, few] = context.dataset.authors;
+        if (!many || !few) throw new Error('S8: the dataset has no followed authors');
+        for (const [author, role] of [
+          [many, 'agora'],
+          [few, 'fewFollowers'],
+        ] as const) {
+          const authorBearer = {
+            authorization: `Bearer ${await login(context.agoraUrl, author.username)}`,
+          };
+          prepared.push({
+            info,
+            plan: () => publishPlan(tags, authorBearer),
+            details: {
+              [`${role === 'agora' ? 'author' : 'fewFollowersAuthor'}`]: author.username,
+              [`${role === 'agora' ? 'followers' : 'fewFollowersFollowers'}`]: author.followers,
+              ...(role === 'agora' ? { tagsUsed: tags.length } : {}),
+            },
+            role,
+            label:
+              `Agora, ${author.username} (${author.followers} followers` +
+              (author.followers < author.wanted ? `, not ${author.wanted}: too few users` : '') +
+              ')',
+          });
+        }
         break;
       }
     }
@@ -315,6 +359,71 @@ function votePlan(
           method: 'DELETE',
           headers,
           setupRequest: (request) => ({ ...request, path: `/api/posts/${current}/votes` }),
+        },
+      ]);
+    },
+  };
+}
+
+/** The names of the tags most published posts carry, most first. */
+async function popularTags(dataset: Dataset, count: number): Promise<string[]> {
+  const rows = await withClient(dataset.url, async (client) =>
+    (
+      await client.query<{ name: string }>(
+        `SELECT t.name FROM tags t JOIN post_tags pt ON pt.tag_id = t.id
+          GROUP BY t.id, t.name ORDER BY COUNT(*) DESC, t.name LIMIT $1`,
+        [count],
+      )
+    ).rows.map((r) => r.name),
+  );
+  if (rows.length < 2) throw new Error('S8: fewer than two tags in use');
+  return rows;
+}
+
+const S8_CONTENT =
+  'A benchmark post: published, then deleted by the same connection right after. ' +
+  'Its author has a known number of followers, so the cost of publishing can be ' +
+  'compared between an author with many and one with few.';
+
+/**
+ * S8: each connection publishes a post (two tags, published) and deletes it
+ * once created, over and over: every answer should be a 201 then a 204. The
+ * connections' tag pairs are taken in turn from the most used tags (two per
+ * connection while there are enough), so that what is measured is the post's
+ * own cost, not 32 connections queueing on the same two tags' rows.
+ */
+function publishPlan(tags: string[], headers: Record<string, string>): LoadPlan {
+  let nextSlot = 0;
+  return {
+    headers,
+    setupClient: (client) => {
+      const slot = nextSlot++;
+      const pair = [tags[(2 * slot) % tags.length], tags[(2 * slot + 1) % tags.length]];
+      let created: number | undefined;
+      let turn = 0;
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/api/posts',
+          headers: { ...headers, 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({
+              title: `Publishing cost, post ${slot}.${turn++}`,
+              content: S8_CONTENT,
+              published: true,
+              tags: pair,
+            }),
+          }),
+          onResponse: (status, body) => {
+            created = status === 201 ? (JSON.parse(body) as { id: number }).id : undefined;
+          },
+        },
+        {
+          method: 'DELETE',
+          headers,
+          // After a failed create, a path that answers 404: the failure shows, nothing is deleted.
+          setupRequest: (request) => ({ ...request, path: `/api/posts/${created ?? 2147483647}` }),
         },
       ]);
     },

@@ -33,28 +33,6 @@ export interface CaptureOutput {
   requests: CapturedRequest[];
 }
 
-/**
- * The statements in the order Agora ran them: each group's statements were in
- * flight together (e.g. a page and its total under `Promise.all`), and a group
- * starts once the previous one has finished.
- */
-export function concurrentGroups(statements: CapturedStatement[]): CapturedStatement[][] {
-  const sorted = [...statements].sort((a, b) => a.start - b.start);
-  const groups: CapturedStatement[][] = [];
-  let groupEnd = -Infinity;
-  for (const statement of sorted) {
-    const current = groups[groups.length - 1];
-    if (current && statement.start < groupEnd) {
-      current.push(statement);
-      groupEnd = Math.max(groupEnd, statement.end);
-    } else {
-      groups.push([statement]);
-      groupEnd = statement.end;
-    }
-  }
-  return groups;
-}
-
 /** One line of SQL, for logs and reports. */
 export function oneLine(sql: string, max = 160): string {
   const flat = sql.replace(/\s+/g, ' ').trim();

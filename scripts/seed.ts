@@ -7,6 +7,7 @@ import { validateEnv } from '../src/config/env.validation.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { prepareDatabase } from './seed/database.js';
 import { Dataset, SeedSizeError } from './seed/dataset.js';
+import { followedAuthors, MAX_FOLLOWED_AUTHORS } from './seed/followed-authors.js';
 import { DEFAULT_OPTIONS, seed, SeedRefusedError, type SeedOptions } from './seed/load.js';
 import { ConsoleReporter } from './seed/progress.js';
 
@@ -22,6 +23,10 @@ Usage: npm run db:seed -- [options]
   --follows N        follows                                           (default ${DEFAULT_OPTIONS.follows})
   --comments N       comments, ~30% of them replies                    (default ${DEFAULT_OPTIONS.comments})
   --demo-follows N   how many users "demo" follows (≤ users-1, ≤ follows; default ${DEFAULT_OPTIONS.demoFollows})
+  --followed-authors N,M,…
+                     extra users followed_N, followed_M, … with N, M, … followers each (as many
+                     as there are users when fewer; never the demo user), on top of --users and
+                     --follows; without posts (default: none)
   --seed N           random seed: same seed and sizes, same data       (default ${DEFAULT_OPTIONS.seed})
   --password TEXT    every seeded user's password (8-128 characters; default ${DEFAULT_OPTIONS.password})
   --reset            delete ALL users, posts, votes, tags, follows, comments and profiles first
@@ -56,6 +61,7 @@ interface Cli {
 const ARGUMENTS: NonNullable<ParseArgsConfig['options']> = {
   ...Object.fromEntries(Object.keys(COUNTS).map((name) => [name, { type: 'string' as const }])),
   seed: { type: 'string' },
+  'followed-authors': { type: 'string' },
   password: { type: 'string' },
   reset: { type: 'boolean' },
   'database-url': { type: 'string' },
@@ -79,6 +85,13 @@ function parseCli(argv: string[]): Cli {
     }
   }
   if (typeof values.seed === 'string') options.seed = integer('seed', values.seed, 0, 0xffffffff);
+  if (typeof values['followed-authors'] === 'string') {
+    const list = values['followed-authors'].split(',').map((n) => n.trim());
+    if (list.length > MAX_FOLLOWED_AUTHORS) {
+      throw new UsageError(`--followed-authors takes at most ${MAX_FOLLOWED_AUTHORS} numbers`);
+    }
+    options.followedAuthors = list.map((n) => integer('followed-authors', n, 0, MAX_COUNT));
+  }
   if (typeof values.password === 'string') {
     if (values.password.length < 8 || values.password.length > 128) {
       throw new UsageError('--password must be 8 to 128 characters long (the API refuses others)');
@@ -171,7 +184,17 @@ async function main(): Promise<number> {
       if (applied.length > 0) process.stdout.write(`  applied migrations: ${applied.join(', ')}\n`);
     }
     const result = await seed(cli.options, url, cli.quiet ? {} : reporter);
-    if (!cli.quiet) reporter.summary(result, redact(url), cli.options.password);
+    if (!cli.quiet) {
+      reporter.summary(result, redact(url), cli.options.password);
+      for (const author of followedAuthors(cli.options.users, cli.options.followedAuthors ?? [])) {
+        process.stdout.write(
+          `${author.username} has ${author.followers} followers` +
+            (author.followers < author.wanted
+              ? ` (${author.wanted} asked; not that many users)\n`
+              : '\n'),
+        );
+      }
+    }
     return 0;
   } catch (error) {
     if (interrupted) return 130;

@@ -1,4 +1,5 @@
 import { MAX_TAGS_PER_POST, TAG_NAME } from '../../src/tags/tag-name.js';
+import { withFollowedAuthors } from './followed-authors.js';
 import { allocate, Random, sampleDistinct, WeightedSampler } from './random.js';
 import * as words from './words.js';
 
@@ -14,6 +15,8 @@ export interface SeedSizes {
   /** Capped at users - 1 and at follows. */
   demoFollows: number;
   seed: number;
+  /** Extra users with this many followers each, on top of the rest (see followed-authors.ts). */
+  followedAuthors?: number[];
 }
 
 /** One table's rows, as lines of COPY text format, in id order. */
@@ -111,6 +114,18 @@ export class Dataset {
 
   /** Every table, in load order (referenced tables first); every user gets `passwordHash`. */
   tables(passwordHash: string): TableData[] {
+    return withFollowedAuthors(this.baseTables(passwordHash), {
+      users: this.sizes.users,
+      wanted: this.sizes.followedAuthors ?? [],
+      seed: this.sizes.seed,
+      passwordHash,
+      userCreated: this.userCreated,
+      epoch: SEED_EPOCH,
+      row,
+    });
+  }
+
+  private baseTables(passwordHash: string): TableData[] {
     const s = this.sizes;
     return [
       {
