@@ -79,9 +79,10 @@ export default tseslint.config(
               message: 'common/ holds what every feature needs: it imports no feature.',
             },
             {
-              regex: '^(\\.\\./)+database/(?!compiled-query\\.js$|query-counter\\.js$)',
+              regex:
+                '^(\\.\\./)+database/(?!compiled-query\\.js$|prepared\\.js$|query-counter\\.js$)',
               message:
-                'common/ may use the query tools of database/ (compiled-query, query-counter), not its internals.',
+                'common/ may use the query tools of database/ (compiled-query, prepared, query-counter), not its internals.',
             },
             {
               regex: '^(\\.\\./)+(http|openapi)/',

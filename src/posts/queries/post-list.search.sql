@@ -7,12 +7,12 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
   SELECT n
   FROM (
     SELECT (
-      SELECT t.name
+      SELECT t.name COLLATE "C"
       FROM tags t
       WHERE t.id = pt.tag_id) AS n
     FROM post_tags pt
     WHERE pt.post_id = p.id) pn
-  ORDER BY n COLLATE "C") AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+  ORDER BY n) AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"

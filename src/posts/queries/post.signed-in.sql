@@ -7,12 +7,12 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", "p"."id" AS id, "
   SELECT n
   FROM (
     SELECT (
-      SELECT t.name
+      SELECT t.name COLLATE "C"
       FROM tags t
       WHERE t.id = pt.tag_id) AS n
     FROM post_tags pt
     WHERE pt.post_id = "p"."id") pn
-  ORDER BY n COLLATE "C") AS "tags", EXISTS (
+  ORDER BY n) AS "tags", EXISTS (
   SELECT 1
   FROM votes vv
   WHERE vv.post_id = "p"."id"

@@ -7,12 +7,12 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", "p"."id" AS id, "
   SELECT n
   FROM (
     SELECT (
-      SELECT t.name
+      SELECT t.name COLLATE "C"
       FROM tags t
       WHERE t.id = pt.tag_id) AS n
     FROM post_tags pt
     WHERE pt.post_id = "p"."id") pn
-  ORDER BY n COLLATE "C") AS "tags", false AS "voted"
+  ORDER BY n) AS "tags", false AS "voted"
 FROM "posts" "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = "p"."id"
