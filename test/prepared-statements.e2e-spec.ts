@@ -291,7 +291,10 @@ describe('named prepared statements when the database fails them', () => {
         if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       expect(pid).toBeDefined();
-      await lock.query('SELECT pg_terminate_backend($1)', [pid]);
+      // Waits until the backend has exited: without a timeout the signal is
+      // only sent, and under load the request's statement could time out
+      // first, leaving the kill to land on the next request's connection.
+      await lock.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
       return request;
     });
     expectProblem(res, 503);
