@@ -145,6 +145,45 @@ describe('posts', () => {
       expect(cursorCount).toBeLessThanOrEqual(3);
     });
 
+    it('reads the total with the page, in one statement; alone only for an empty page past the first', async () => {
+      const measure = async (query: Query, auth?: RegisteredUser['auth']) => {
+        let page: PostPage | undefined;
+        const n = await t.countQueries(async () => {
+          page = (await listPosts(t, query, auth).expect(200)).body as PostPage;
+        });
+        if (!page) throw new Error('no page');
+        return { n, rows: page.data.length, total: totalOf(page.meta) };
+      };
+      const byId = String(author.id);
+      // A counter (the author's published posts), anonymously.
+      expect(await measure({ author: byId, limit: 5 })).toEqual({
+        n: 1,
+        rows: 5,
+        total: exact(12),
+      });
+      expect(await measure({ author: byId, offset: 50 })).toEqual({
+        n: 2,
+        rows: 0,
+        total: exact(12),
+      });
+      // A capped count (the author's own list, drafts included): the token
+      // check, then the page with its count; the count alone past the end.
+      const own = { author: byId, limit: 5 };
+      expect(await measure(own, author.auth)).toEqual({ n: 2, rows: 5, total: exact(12) });
+      expect(await measure({ ...own, offset: 40 }, author.auth)).toEqual({
+        n: 3,
+        rows: 0,
+        total: exact(12),
+      });
+      // An empty first page is 0 without asking.
+      const nobody = await registerUser(t);
+      expect(await measure({ author: String(nobody.id) })).toEqual({
+        n: 1,
+        rows: 0,
+        total: exact(0),
+      });
+    });
+
     it('GET /api/posts/:id (authenticated) runs at most 2 statements', async () => {
       let body: Schemas['PostResponse'] | undefined;
       const n = await t.countQueries(async () => {

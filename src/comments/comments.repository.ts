@@ -4,7 +4,6 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { counterTotal } from '../common/paging/totals.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { postVisibleToViewerSql } from '../posts/post-visibility.js';
 import { Comment } from './comment.entity.js';
@@ -45,18 +44,16 @@ export class CommentsRepository {
         // A post's top-level comments, or a comment's direct replies, as the
         // triggers count them (a hidden post or a parent of another post
         // shows an empty page, which the service answers with its 404).
-        total:
+        totalSql:
           parentId === undefined
-            ? counterTotal(
-                this.dataSource,
-                'SELECT pc.threads AS total FROM post_counters pc WHERE pc.post_id = $1',
-                [postId],
-              )
-            : counterTotal(
-                this.dataSource,
-                'SELECT c.replies AS total FROM comments c WHERE c.id = $1 AND c.post_id = $2',
-                [parentId, postId],
-              ),
+            ? {
+                sql: 'SELECT tc.threads FROM post_counters tc WHERE tc.post_id = :postId',
+                exact: true,
+              }
+            : {
+                sql: 'SELECT rc.replies FROM comments rc WHERE rc.id = :parentId AND rc.post_id = :postId',
+                exact: true,
+              },
       },
       query,
     );

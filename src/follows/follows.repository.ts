@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { counterTotal } from '../common/paging/totals.js';
 import { defaultSort } from '../common/paging/sort.js';
 import type { UserSummaryRow } from '../users/user.row.js';
 import { Follow } from './follow.entity.js';
@@ -80,11 +79,10 @@ export class FollowsRepository {
           id: { expr: listed, type: 'int' },
           default: '-createdAt',
         }),
-        total: counterTotal(
-          this.dataSource,
-          `SELECT uc.${side} AS total FROM user_counters uc WHERE uc.user_id = $1`,
-          [userId],
-        ),
+        totalSql: {
+          sql: `SELECT uc.${side} FROM user_counters uc WHERE uc.user_id = :userId`,
+          exact: true,
+        },
       },
       page,
     );

@@ -16,7 +16,6 @@ import {
 } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator, type ListQuery } from '../common/paging/paginator.js';
-import { cappedCountTotal, counterTotal } from '../common/paging/totals.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
@@ -108,7 +107,8 @@ export class PostsRepository {
     const names = [...new Set(query.tag ?? [])];
     const kind = totalKind(query, viewerId);
     let tagIds: number[] | undefined;
-    let total: (() => Promise<Total>) | undefined = this.counterTotal(kind, query);
+    let total: (() => Promise<Total>) | undefined =
+      kind === 'uncounted' ? () => Promise.resolve(UNCOUNTED) : undefined;
     if (names.length > 0) {
       // The page needs the tags' ids as bound values: joined by name, the
       // planner cannot tell a tag on a third of all posts from a rare one,
@@ -121,7 +121,10 @@ export class PostsRepository {
       const counted = resolved.total;
       total = () => Promise.resolve(counted);
     }
-    return this.paginator.run({ ...this.listQuery(query, viewerId, tagIds), total }, query);
+    return this.paginator.run(
+      { ...this.listQuery(query, viewerId, tagIds), totalSql: counterSql(kind, query), total },
+      query,
+    );
   }
 
   /**
@@ -200,17 +203,16 @@ export class PostsRepository {
         // Followee by followee, each one's published posts over the partial
         // index (index-only), until the cap: a plain count of the base joined
         // the posts table to the follows row by row (30-50 ms on the 10x data).
-        total: cappedCountTotal(
-          this.dataSource,
-          `SELECT COUNT(*)::int AS total FROM (
-             SELECT 1 FROM follows f
-             CROSS JOIN LATERAL (SELECT 1 FROM posts p
-                                  WHERE p.author_id = f.followee_id AND ${postVisibleSql('p', undefined)}
-                                  LIMIT $cap) fp
-              WHERE f.follower_id = $1
-              LIMIT $cap) capped`,
-          [viewerId],
-        ),
+        totalSql: {
+          sql: `SELECT COUNT(*)::int FROM (
+                  SELECT 1 FROM follows f
+                  CROSS JOIN LATERAL (SELECT 1 FROM posts pf
+                                       WHERE pf.author_id = f.followee_id AND ${postVisibleSql('pf', undefined)}
+                                       LIMIT :__cap) fp
+                   WHERE f.follower_id = :feedOf
+                   LIMIT :__cap) capped`,
+          exact: false,
+        },
       },
       query,
     );
@@ -234,33 +236,6 @@ export class PostsRepository {
       select: (qb) => withPostView(qb, viewerId),
       sort,
     };
-  }
-
-  /**
-   * The total a counter answers (all published posts, or one author's when no
-   * drafts show), or none to count; undefined leaves the paginator to count.
-   * Lists with tags get theirs from resolveTags.
-   */
-  private counterTotal(kind: TotalKind, query: PostFilters): (() => Promise<Total>) | undefined {
-    if (kind === 'uncounted') return () => Promise.resolve(UNCOUNTED);
-    if (kind === 'all') {
-      return counterTotal(
-        this.dataSource,
-        `SELECT value::int AS total FROM counters WHERE name = 'published_posts'`,
-        [],
-      );
-    }
-    const author = query.author;
-    if (kind !== 'author' || author === undefined) return undefined;
-    return 'id' in author
-      ? counterTotal(this.dataSource, `SELECT published_posts AS total FROM users WHERE id = $1`, [
-          author.id,
-        ])
-      : counterTotal(
-          this.dataSource,
-          `SELECT published_posts AS total FROM users WHERE lower(username) = lower($1)`,
-          [author.username],
-        );
   }
 
   /**
@@ -392,6 +367,29 @@ function totalKind(query: PostFilters, viewerId: number | undefined): TotalKind 
   if (query.author === undefined) return tags === 0 ? 'all' : tags === 1 ? 'tag' : 'capped';
   // A signed-in caller may be listing their own posts, drafts included.
   return tags === 0 && viewerId === undefined ? 'author' : 'capped';
+}
+
+/**
+ * The counter a list's exact total is read from (all published posts, or one
+ * author's when no drafts show), named by the parameters the base binds;
+ * undefined leaves the paginator to count up to the cap. Lists with tags get
+ * theirs from resolveTags, a search none.
+ */
+function counterSql(
+  kind: TotalKind,
+  query: PostFilters,
+): { sql: string; exact: boolean } | undefined {
+  if (kind === 'all') {
+    return { sql: `SELECT value::int FROM counters WHERE name = 'published_posts'`, exact: true };
+  }
+  const author = query.author;
+  if (kind !== 'author' || author === undefined) return undefined;
+  return 'id' in author
+    ? { sql: 'SELECT cu.published_posts FROM users cu WHERE cu.id = :authorId', exact: true }
+    : {
+        sql: 'SELECT cu.published_posts FROM users cu WHERE lower(cu.username) = lower(:authorName)',
+        exact: true,
+      };
 }
 
 function sortsByCounters(sort: SortTerm[] | undefined): boolean {

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
-import { counterTotal } from '../common/paging/totals.js';
 import { defaultSort, type SortSpec } from '../common/paging/sort.js';
 import { postVisibleSql, postVisibleToViewerSql } from '../posts/post-visibility.js';
 import type { UserSummaryRow } from '../users/user.row.js';
@@ -86,11 +85,10 @@ export class VotesRepository {
             .leftJoin('profiles', 'pr', 'pr.user_id = u.id'),
         sort: defaultSort(VOTER_SORT),
         // A post the caller may not see shows an empty page, and the service answers 404.
-        total: counterTotal(
-          this.dataSource,
-          'SELECT pc.votes AS total FROM post_counters pc WHERE pc.post_id = $1',
-          [postId],
-        ),
+        totalSql: {
+          sql: 'SELECT vc.votes FROM post_counters vc WHERE vc.post_id = :postId',
+          exact: true,
+        },
       },
       page,
     );

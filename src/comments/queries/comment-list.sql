@@ -2,8 +2,11 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 2
-SELECT c.id AS id, c.body AS body, c.created_at AS "createdAt", c.parent_id AS "parentId", "u"."id" AS "authorId", "u"."username" AS "authorUsername", "pr"."display_name" AS "authorDisplayName", c.replies AS "replies", c.__sort_0::text AS "__sort_0", c.__sort_1::text AS "__sort_1"
+-- 1 of 1
+SELECT c.id AS id, c.body AS body, c.created_at AS "createdAt", c.parent_id AS "parentId", "u"."id" AS "authorId", "u"."username" AS "authorUsername", "pr"."display_name" AS "authorDisplayName", c.replies AS "replies", c.__sort_0::text AS "__sort_0", c.__sort_1::text AS "__sort_1", (
+  SELECT tc.threads
+  FROM post_counters tc
+  WHERE tc.post_id = $1) AS "__total"
 FROM (
   SELECT "c"."id" AS "__sort_1", c.*, "c"."created_at" AS "__sort_0"
   FROM "comments" "c"
@@ -21,8 +24,3 @@ JOIN "users" "u" ON "u"."id" = c.author_id
 LEFT
 JOIN "profiles" "pr" ON "pr"."user_id" = "u"."id"
 ORDER BY c.__sort_0 ASC, c.__sort_1 ASC
-
--- 2 of 2
-SELECT pc.threads AS total
-FROM post_counters pc
-WHERE pc.post_id = $1

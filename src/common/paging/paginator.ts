@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CompiledQuery } from '../../database/compiled-query.js';
 import { CursorCodec } from './cursor.js';
-import { cappedTotal, TOTAL_CAP, UNCOUNTED, type Page, type Total } from './page.js';
+import { cappedTotal, exactTotal, TOTAL_CAP, UNCOUNTED, type Page, type Total } from './page.js';
 import type { PageQueryDto } from './page-query.dto.js';
 import { sortKey, type SortTerm } from './sort.js';
 
@@ -19,10 +19,19 @@ export interface ListQuery {
    */
   select: (qb: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>;
   /**
-   * `meta.total` and `meta.totalExact` in offset mode, when the list knows
-   * better than a capped count of its base: exact from a counter the database
-   * keeps (which must equal `COUNT(*)` of the base), or not counted at all (a
-   * search). Without it, the base is counted up to TOTAL_CAP rows.
+   * `meta.total` in offset mode, read by the page statement itself (one round
+   * trip for the page and its total): a scalar query selecting one integer,
+   * with `:name` parameters that the base binds or `params` gives. `exact`:
+   * read from a counter the database keeps (which must equal `COUNT(*)` of
+   * the base); otherwise a count that stops at TOTAL_CAP (write `:__cap`
+   * where the text needs the cap). Without it (and without `total`), the
+   * base is counted up to TOTAL_CAP rows, in the page statement too.
+   */
+  totalSql?: { sql: string; params?: Record<string, unknown>; exact: boolean };
+  /**
+   * `meta.total` and `meta.totalExact` in offset mode, when the list has
+   * them already (resolved with its filters) or must not count (a search):
+   * the page statement then reads no total.
    */
   total?: () => Promise<Total>;
   sort: SortTerm[];
@@ -38,13 +47,18 @@ export interface ListQuery {
 }
 
 const SORT_ALIAS = (i: number) => `__sort_${i}`;
+/** The column of the page statement that carries the total, on every row. */
+const TOTAL_ALIAS = '__total';
 /** The cut's parameters, bound per request (the cursor's are named by applyKeyset). */
 const CUT_NAMES = { __limit: 0, __offset: 0 };
 const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
- * Runs a list in two statements at most, whatever the page size: the page,
- * and in offset mode its total, which never costs more than TOTAL_CAP rows.
+ * Runs a list in one statement, whatever the page size: the page, and in
+ * offset mode its total on every row, as a scalar subquery that PostgreSQL
+ * runs once (an InitPlan) and that never costs more than TOTAL_CAP rows: a
+ * counter's row, or a count of the base that stops at the cap. Only an empty
+ * page past the first asks for its total alone, in a second statement.
  *
  * The page statement selects the page first — the base filtered, ordered and
  * cut (keyset or offset) over its own table, where an index can serve the
@@ -82,16 +96,23 @@ export class Paginator {
     const params = { ...built, ...cut };
 
     const dataSource = base.connection;
-    const [rows, total] = await Promise.all([
+    const [rows, given] = await Promise.all([
       statements.page.all(dataSource, params) as Promise<Row[]>,
-      cursor !== undefined
-        ? Promise.resolve(UNCOUNTED)
-        : list.total
-          ? list.total()
-          : this.countStatement(list, statements)
-              .one(dataSource, params)
-              .then((row) => cappedTotal((row as { total: number } | undefined)?.total ?? 0)),
+      cursor !== undefined ? UNCOUNTED : list.total?.(),
     ]);
+    let total = given;
+    if (total === undefined) {
+      // Read with the page; an empty first page has none to carry it, and needs none.
+      const first = rows[0] as Record<string, unknown> | undefined;
+      const counted =
+        first !== undefined
+          ? (first[TOTAL_ALIAS] as number | null)
+          : cut.__offset === 0
+            ? 0
+            : ((await this.countStatement(list, statements).one(dataSource, params))?.total ??
+              null);
+      total = list.totalSql?.exact ? exactTotal(counted ?? 0) : cappedTotal(counted ?? 0);
+    }
     const hasMore = rows.length > page.limit;
     const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
     const last = pageRows[pageRows.length - 1];
@@ -128,20 +149,24 @@ export class Paginator {
     keyset: boolean,
     base = list.base(),
   ): { statements: CompiledList; params: Record<string, unknown>; cached: boolean } {
+    // In offset mode the page reads the total, unless the list brings its own.
+    const counted = !keyset && !list.total;
     const cacheKey =
       list.shape === undefined
         ? undefined
-        : `${list.scope}:${sortKey(list.sort)}|${list.shape}|${keyset ? 'keyset' : 'offset'}`;
+        : `${list.scope}:${sortKey(list.sort)}|${list.shape}|${keyset ? 'keyset' : 'offset'}` +
+          (counted ? `|total:${list.totalSql?.sql ?? 'capped'}` : '');
     const cached = cacheKey === undefined ? undefined : this.compiled.get(cacheKey);
     if (cached) {
       // Only the values: building the query builders is cheap, their SQL is not.
       const params = {
         ...base.getParameters(),
         ...list.select(base.createQueryBuilder()).getParameters(),
+        ...(counted ? list.totalSql?.params : undefined),
       };
       return { statements: cached, params, cached: true };
     }
-    const built = buildPage(list, keyset);
+    const built = buildPage(list, keyset, counted ? totalQuery(list) : undefined);
     const params = built.getParameters();
     const statements: CompiledList = { page: new CompiledQuery(built.setParameters(CUT_NAMES)) };
     if (cacheKey !== undefined) {
@@ -152,29 +177,49 @@ export class Paginator {
   }
 
   /**
-   * The base's rows counted up to TOTAL_CAP: a walk that stops there, however
-   * many rows match. Compiled like the page (built on the first need).
+   * The page statement's total alone, for an empty page past the first.
+   * Compiled like the page (built on the first need).
    */
   countStatement(
     list: ListQuery,
     statements: CompiledList,
-  ): CompiledQuery<object, Record<string, unknown>> {
+  ): CompiledQuery<{ total: number | null }, Record<string, unknown>> {
     if (statements.count) return statements.count;
-    const base = list.base().select('1');
+    const total = totalQuery(list);
     return (statements.count = new CompiledQuery(
-      base
+      list
+        .base()
         .createQueryBuilder()
-        .select('COUNT(*)::int', 'total')
-        .from(`(${base.getQuery()} LIMIT ${TOTAL_CAP})`, 'capped')
-        .setParameters(base.getParameters()),
+        .select(`(${total.sql})`, 'total')
+        .from('(SELECT 1)', 'one')
+        .setParameters(total.params),
     ));
   }
 }
 
 export interface CompiledList {
   page: CompiledQuery<object, Record<string, unknown>>;
-  /** The capped COUNT(*) of the base, for offset pages without a total of their own. */
-  count?: CompiledQuery<object, Record<string, unknown>>;
+  /** The total alone, for an empty offset page past the first. */
+  count?: CompiledQuery<{ total: number | null }, Record<string, unknown>>;
+}
+
+/**
+ * The scalar query of a list's total: its `totalSql`, or its base counted up
+ * to TOTAL_CAP (a walk that stops there, however many rows match), with the
+ * parameters it names.
+ */
+function totalQuery(list: ListQuery): { sql: string; params: Record<string, unknown> } {
+  if (list.totalSql) {
+    return {
+      sql: list.totalSql.sql.replaceAll(':__cap', String(TOTAL_CAP)),
+      params: { ...list.base().getParameters(), ...list.totalSql.params },
+    };
+  }
+  const base = list.base().select('1');
+  return {
+    sql: `SELECT COUNT(*)::int FROM (${base.getQuery()} LIMIT ${TOTAL_CAP}) capped`,
+    params: base.getParameters(),
+  };
 }
 
 /** Shapes times sorts is bounded, but not small: a full cache starts over. */
@@ -184,7 +229,11 @@ const MAX_COMPILED = 1000;
  * The page statement, with the cut as parameters (`:__limit`, `:__offset`,
  * `:__cursor_i`) so its text depends on the list's shape and sort only.
  */
-function buildPage(list: ListQuery, keyset: boolean): SelectQueryBuilder<ObjectLiteral> {
+function buildPage(
+  list: ListQuery,
+  keyset: boolean,
+  total?: { sql: string; params: Record<string, unknown> },
+): SelectQueryBuilder<ObjectLiteral> {
   const inner = list.base();
   const alias = inner.alias;
   inner.select(`${alias}.*`);
@@ -204,6 +253,8 @@ function buildPage(list: ListQuery, keyset: boolean): SelectQueryBuilder<ObjectL
     qb.addSelect(`${alias}.${SORT_ALIAS(i)}::text`, SORT_ALIAS(i));
     qb.addOrderBy(`${alias}.${SORT_ALIAS(i)}`, term.descending ? 'DESC' : 'ASC');
   });
+  // Uncorrelated: PostgreSQL runs it once per statement, not per row.
+  if (total) qb.addSelect(`(${total.sql})`, TOTAL_ALIAS).setParameters(total.params);
   return qb;
 }
 

@@ -2,7 +2,7 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 2
+-- 1 of 1
 SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
   SELECT n
   FROM (
@@ -12,7 +12,10 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
       WHERE t.id = pt.tag_id) AS n
     FROM post_tags pt
     WHERE pt.post_id = p.id) pn
-  ORDER BY n) AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+  ORDER BY n) AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1", (
+  SELECT cu.published_posts
+  FROM users cu
+  WHERE lower(cu.username) = lower($1)) AS "__total"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
@@ -30,8 +33,3 @@ JOIN "users" "a" ON "a"."id" = p.author_id
 LEFT
 JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
 ORDER BY p.__sort_0 DESC, p.__sort_1 DESC
-
--- 2 of 2
-SELECT published_posts AS total
-FROM users
-WHERE lower(username) = lower($1)

@@ -2,7 +2,7 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 3
+-- 1 of 2
 SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
   SELECT n
   FROM (
@@ -16,7 +16,10 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
   SELECT 1
   FROM votes vv
   WHERE vv.post_id = p.id
-  AND vv.user_id = $1) AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
+  AND vv.user_id = $1) AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1", (
+  SELECT value::int
+  FROM counters
+  WHERE name = 'published_posts') AS "__total"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
@@ -31,12 +34,7 @@ LEFT
 JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
 ORDER BY p.__sort_0 DESC, p.__sort_1 DESC
 
--- 2 of 3
+-- 2 of 2
 SELECT "u"."token_version" AS "tokenVersion"
 FROM "users" "u"
 WHERE "u"."id" = $1
-
--- 3 of 3
-SELECT value::int AS total
-FROM counters
-WHERE name = 'published_posts'

@@ -2,8 +2,11 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 2
-SELECT "u"."id" AS id, "u"."username" AS username, "pr"."display_name" AS "displayName", v.__sort_0::text AS "__sort_0", v.__sort_1::text AS "__sort_1"
+-- 1 of 1
+SELECT "u"."id" AS id, "u"."username" AS username, "pr"."display_name" AS "displayName", v.__sort_0::text AS "__sort_0", v.__sort_1::text AS "__sort_1", (
+  SELECT vc.votes
+  FROM post_counters vc
+  WHERE vc.post_id = $1) AS "__total"
 FROM (
   SELECT v.*, "v"."created_at" AS "__sort_0", "v"."user_id" AS "__sort_1"
   FROM "votes" "v"
@@ -20,8 +23,3 @@ JOIN "users" "u" ON "u"."id" = v.user_id
 LEFT
 JOIN "profiles" "pr" ON "pr"."user_id" = "u"."id"
 ORDER BY v.__sort_0 DESC, v.__sort_1 DESC
-
--- 2 of 2
-SELECT pc.votes AS total
-FROM post_counters pc
-WHERE pc.post_id = $1
