@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { followedAuthors } from '../scripts/seed/followed-authors.js';
 import { databaseSettings } from '../src/config/database.config.js';
+import { plannerOptions } from '../src/database/planner-settings.js';
 import { validateEnv } from '../src/config/env.validation.js';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
@@ -66,7 +67,12 @@ export async function withClient<T>(
   url: string,
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'agora-bench' });
+  // Agora's planner settings, so that EXPLAIN shows the plans Agora's connections get.
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'agora-bench',
+    options: plannerOptions(),
+  });
   await client.connect();
   try {
     return await fn(client);

@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
+import { plannerOptions } from './planner-settings.js';
 import { Comment } from '../comments/comment.entity.js';
 import { Follow } from '../follows/follow.entity.js';
 import { Post } from '../posts/post.entity.js';
@@ -53,6 +54,7 @@ export function dataSourceOptions(
       // Client side: a hung server (no answer at all) cannot hold a request forever.
       query_timeout: db.statementTimeoutMs + 1000,
       keepAlive: true,
+      options: plannerOptions(),
     },
   };
 }
