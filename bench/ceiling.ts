@@ -10,7 +10,8 @@
  *   against the whole `tags` table;
  * - named prepared statements (`client.query({ name, text, values })`):
  *   parsed once per connection, planned once PostgreSQL settles on a generic
- *   plan;
+ *   plan (the page's row count written into the text, so that it does);
+ * - Agora's planner settings (`random_page_cost`, planner-settings.ts);
  * - rows as arrays (`rowMode: 'array'`), and a hand-written serializer that
  *   builds the body as one string.
  *
@@ -20,6 +21,7 @@ import Fastify from 'fastify';
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { plannerOptions } from '../src/database/planner-settings.js';
 
 export interface CeilingConfig {
   port: number;
@@ -79,12 +81,13 @@ function postJoins(counters: CeilingConfig['counters']): string {
           ${counters === 'post_counters' ? 'JOIN post_counters c ON c.post_id = p.id' : ''}`;
 }
 
-function listSql(counters: CeilingConfig['counters']): string {
+/** `take`, the page's rows and one more, written into the text: PostgreSQL then settles on one plan. */
+function listSql(counters: CeilingConfig['counters'], take: number): string {
   return `SELECT ${postColumns(counters)},
                  p.created_at::text AS sort_created_at,
                  (SELECT value::int FROM counters WHERE name = 'published_posts') AS total
             FROM (SELECT * FROM posts WHERE published
-                   ORDER BY created_at DESC, id DESC LIMIT $1) p
+                   ORDER BY created_at DESC, id DESC LIMIT ${take}) p
             ${postJoins(counters)}
            ORDER BY p.created_at DESC, p.id DESC`;
 }
@@ -123,12 +126,17 @@ async function main(): Promise<void> {
     connectionString: config.databaseUrl,
     max: config.poolSize,
     application_name: 'agora-ceiling',
+    // Agora's planner settings: the same plans for the same SQL.
+    options: plannerOptions(),
   });
   const cursorKey = createHmac('sha256', config.cursorSecret).update('agora:cursor:v1').digest();
-  const list = { name: 'ceiling_list', text: listSql(config.counters), rowMode: 'array' as const };
+  const list = {
+    name: 'ceiling_list',
+    text: listSql(config.counters, config.list.limit + 1),
+    rowMode: 'array' as const,
+  };
   const item = { name: 'ceiling_item', text: itemSql(config.counters), rowMode: 'array' as const };
   const { limit, cursorScope, totalExact } = config.list;
-  const listValues = [limit + 1];
 
   function cursorOf(row: Row): string {
     const payload = Buffer.from(
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
   app.get('/health', () => ({ status: 'ok' }));
 
   app.get('/api/posts', async (_request, reply) => {
-    const { rows } = await pool.query<Row>({ ...list, values: listValues });
+    const { rows } = await pool.query<Row>(list);
     const hasMore = rows.length > limit;
     const count = hasMore ? limit : rows.length;
     // The total rides on every row; an empty page asks for it alone.

@@ -102,13 +102,49 @@ describe('named prepared statements', () => {
       await t.http().get(`/api/posts/${postId}`).set(author.auth).expect(200);
     });
     const statements = new Set((await preparedOnPool(t.db)).flat().map((r) => r.statement));
-    const page = captured.find((sql) => sql.includes('LIMIT $'));
+    const page = captured.find((sql) => sql.includes('LIMIT 6'));
     const tokenVersion = captured.find((sql) => sql.includes('token_version'));
     const signedInRead = captured.find((sql) => sql.includes('vv.user_id = $'));
     for (const sql of [page, tokenVersion, signedInRead]) {
       expect(sql).toBeDefined();
       expect(statements.has(sql ?? '')).toBe(true);
     }
+  });
+
+  it('plans a list page once per connection: PostgreSQL settles on its generic plan', async () => {
+    const list = () => t.http().get('/api/posts?limit=4').expect(200);
+    const [page] = (await t.captureQueries(list)).filter((sql) => sql.includes('LIMIT 5'));
+    expect(page).toBeDefined();
+    for (let i = 0; i < 15; i += 1) await list();
+    const size = (t.db.options as { poolSize?: number }).poolSize ?? 10;
+    const runners = Array.from({ length: size }, () => t.db.createQueryRunner());
+    let plans: { generic: number; custom: number }[];
+    try {
+      await Promise.all(runners.map((r) => r.connect()));
+      plans = (
+        await Promise.all(
+          runners.map(
+            (r) =>
+              r.query(
+                `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+                   FROM pg_prepared_statements WHERE statement = $1`,
+                [page],
+              ) as Promise<{ generic: number; custom: number }[]>,
+          ),
+        )
+      ).flat();
+    } finally {
+      await Promise.all(runners.map((r) => r.release()));
+    }
+    // PostgreSQL plans a prepared statement for its values five times, then
+    // keeps a generic plan when it costs no more. With `LIMIT $n` it never
+    // did: every run was planned anew.
+    expect(plans.reduce((sum, p) => sum + p.generic + p.custom, 0)).toBe(16);
+    expect(plans.every((p) => p.custom <= 5)).toBe(true);
+    expect(plans.reduce((sum, p) => sum + p.generic, 0)).toBeGreaterThanOrEqual(
+      16 - 5 * plans.length,
+    );
+    expect(plans.reduce((sum, p) => sum + p.generic, 0)).toBeGreaterThan(0);
   });
 
   it('fails as a QueryFailedError mapped to the same problem as an unnamed statement', async () => {

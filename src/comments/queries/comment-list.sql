@@ -18,7 +18,7 @@ FROM (
     AND vp.published)
   AND "c"."parent_id" IS NULL
   ORDER BY "c"."created_at" ASC, "c"."id" ASC
-  LIMIT $2 OFFSET $3) "c"
+  LIMIT 21) "c"
 INNER
 JOIN "users" "u" ON "u"."id" = c.author_id
 LEFT

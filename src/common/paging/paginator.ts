@@ -49,8 +49,23 @@ export interface ListQuery {
 const SORT_ALIAS = (i: number) => `__sort_${i}`;
 /** The column of the page statement that carries the total, on every row. */
 const TOTAL_ALIAS = '__total';
-/** The cut's parameters, bound per request (the cursor's are named by applyKeyset). */
-const CUT_NAMES = { __limit: 0, __offset: 0 };
+/** The offset's parameter, when there is one (the cursor's are named by applyKeyset). */
+const OFFSET_NAME = '__offset';
+
+/**
+ * Where a page statement cuts: after a cursor (keyset) or at an offset, and
+ * how many rows it takes (the page's limit and one more, which tells whether
+ * a next page exists). The row count is written into the text, and a zero
+ * offset left out, so that PostgreSQL plans the statement knowing how many
+ * rows it returns: with `LIMIT $n` it must guess (a tenth of the rows) and
+ * never settles on one plan for the statement, planning it anew on every run.
+ */
+export interface Cut {
+  keyset: boolean;
+  take: number;
+  /** Whether an offset is bound (`OFFSET $n`, rare: deep offset pages). */
+  skip: boolean;
+}
 const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
@@ -85,15 +100,14 @@ export class Paginator {
       page.cursor !== undefined
         ? this.cursors.decode(key, page.cursor, list.sort.length)
         : undefined;
-    const cut: Record<string, unknown> = {
-      __limit: page.limit + 1,
-      __offset: cursor === undefined ? (page.offset ?? 0) : 0,
-    };
-    cursor?.forEach((value, i) => (cut[CURSOR_PARAM(i)] = value));
+    const offset = cursor === undefined ? (page.offset ?? 0) : 0;
+    const values: Record<string, unknown> = offset > 0 ? { [OFFSET_NAME]: offset } : {};
+    cursor?.forEach((value, i) => (values[CURSOR_PARAM(i)] = value));
+    const cut: Cut = { keyset: cursor !== undefined, take: page.limit + 1, skip: offset > 0 };
 
     const base = list.base();
-    const { statements, params: built } = this.statementsFor(list, cursor !== undefined, base);
-    const params = { ...built, ...cut };
+    const { statements, params: built } = this.statementsFor(list, cut, base);
+    const params = { ...built, ...values };
 
     const dataSource = base.connection;
     const [rows, given] = await Promise.all([
@@ -107,7 +121,7 @@ export class Paginator {
       const counted =
         first !== undefined
           ? (first[TOTAL_ALIAS] as number | null)
-          : cut.__offset === 0
+          : offset === 0
             ? 0
             : ((await this.countStatement(list, statements).one(dataSource, params))?.total ??
               null);
@@ -146,15 +160,16 @@ export class Paginator {
    */
   statementsFor(
     list: ListQuery,
-    keyset: boolean,
+    cut: Cut,
     base = list.base(),
   ): { statements: CompiledList; params: Record<string, unknown>; cached: boolean } {
     // In offset mode the page reads the total, unless the list brings its own.
-    const counted = !keyset && !list.total;
+    const counted = !cut.keyset && !list.total;
     const cacheKey =
       list.shape === undefined
         ? undefined
-        : `${list.scope}:${sortKey(list.sort)}|${list.shape}|${keyset ? 'keyset' : 'offset'}` +
+        : `${list.scope}:${sortKey(list.sort)}|${list.shape}|${cut.keyset ? 'keyset' : 'offset'}` +
+          `|${cut.take}${cut.skip ? '+skip' : ''}` +
           (counted ? `|total:${list.totalSql?.sql ?? 'capped'}` : '');
     const cached = cacheKey === undefined ? undefined : this.compiled.get(cacheKey);
     if (cached) {
@@ -166,9 +181,10 @@ export class Paginator {
       };
       return { statements: cached, params, cached: true };
     }
-    const built = buildPage(list, keyset, counted ? totalQuery(list) : undefined);
+    const built = buildPage(list, cut, counted ? totalQuery(list) : undefined);
     const params = built.getParameters();
-    const statements: CompiledList = { page: new CompiledQuery(built.setParameters(CUT_NAMES)) };
+    if (cut.skip) built.setParameter(OFFSET_NAME, 0);
+    const statements: CompiledList = { page: new CompiledQuery(built) };
     if (cacheKey !== undefined) {
       if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
       this.compiled.set(cacheKey, statements);
@@ -226,14 +242,17 @@ function totalQuery(list: ListQuery): { sql: string; params: Record<string, unkn
 const MAX_COMPILED = 1000;
 
 /**
- * The page statement, with the cut as parameters (`:__limit`, `:__offset`,
- * `:__cursor_i`) so its text depends on the list's shape and sort only.
+ * The page statement: its text depends on the list's shape, its sort and the
+ * cut (the row count written in, the offset and cursor values as parameters
+ * `:__offset` and `:__cursor_i`).
  */
 function buildPage(
   list: ListQuery,
-  keyset: boolean,
+  { keyset, take, skip }: Cut,
   total?: { sql: string; params: Record<string, unknown> },
 ): SelectQueryBuilder<ObjectLiteral> {
+  // Written into the SQL text: only ever a row count.
+  if (!Number.isSafeInteger(take) || take < 1) throw new Error(`Paginator: bad row count ${take}`);
   const inner = list.base();
   const alias = inner.alias;
   inner.select(`${alias}.*`);
@@ -246,7 +265,7 @@ function buildPage(
   const qb = list.select(
     inner
       .createQueryBuilder()
-      .from(`(${inner.getQuery()} LIMIT :__limit OFFSET :__offset)`, alias)
+      .from(`(${inner.getQuery()} LIMIT ${take}${skip ? ` OFFSET :${OFFSET_NAME}` : ''})`, alias)
       .setParameters(inner.getParameters()),
   );
   list.sort.forEach((term, i) => {

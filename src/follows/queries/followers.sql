@@ -12,7 +12,7 @@ FROM (
   FROM "follows" "f"
   WHERE "f"."followee_id" = $1
   ORDER BY "f"."created_at" DESC, "f"."follower_id" DESC
-  LIMIT $2 OFFSET $3) "f"
+  LIMIT 21) "f"
 INNER
 JOIN "users" "u" ON "u"."id" = f.follower_id
 LEFT

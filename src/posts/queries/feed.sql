@@ -38,7 +38,7 @@ FROM (
     FROM follows fd
     WHERE fd.follower_id = $2)
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $3 OFFSET $4) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

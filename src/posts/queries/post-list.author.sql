@@ -25,7 +25,7 @@ FROM (
     FROM users au
     WHERE lower(au.username) = lower($1))
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $2 OFFSET $3) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

@@ -21,7 +21,7 @@ FROM (
   WHERE "p"."published"
   AND ("pc"."votes", "p"."id") < (CAST($1 AS int), CAST($2 AS int))
   ORDER BY "pc"."votes" DESC, "p"."id" DESC
-  LIMIT $3 OFFSET $4) "p"
+  LIMIT 2) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

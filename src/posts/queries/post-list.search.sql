@@ -20,7 +20,7 @@ FROM (
   AND (lower("p"."title") LIKE $1 ESCAPE '\'
     OR lower("p"."content") LIKE $1 ESCAPE '\')
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $2 OFFSET $3) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

@@ -21,7 +21,7 @@ FROM (
   FROM "posts" "p"
   WHERE "p"."published"
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $1 OFFSET $2) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

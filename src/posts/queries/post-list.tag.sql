@@ -23,7 +23,7 @@ FROM (
     WHERE ft0.post_id = "p"."id"
     AND ft0.tag_id = $1)
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $2 OFFSET $3) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

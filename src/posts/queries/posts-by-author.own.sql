@@ -32,7 +32,7 @@ FROM (
     OR "p"."author_id" = $1)
   AND "p"."author_id" = $2
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
-  LIMIT $3 OFFSET $4) "p"
+  LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id
 INNER

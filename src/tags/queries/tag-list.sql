@@ -15,5 +15,5 @@ FROM (
   FROM "tags" "t"
   WHERE "t"."posts" > 0
   ORDER BY "t"."posts" DESC, ("t"."name" COLLATE "C") ASC
-  LIMIT $1 OFFSET $2) "t"
+  LIMIT 21) "t"
 ORDER BY t.__sort_0 DESC, t.__sort_1 ASC

@@ -13,7 +13,7 @@ FROM (
   SELECT "u"."id" AS "__sort_1", u.*, "u"."created_at" AS "__sort_0"
   FROM "users" "u"
   ORDER BY "u"."created_at" DESC, "u"."id" DESC
-  LIMIT $1 OFFSET $2) "u"
+  LIMIT 21) "u"
 LEFT
 JOIN "profiles" "p" ON "p"."user_id" = u.id
 INNER

@@ -17,7 +17,7 @@ FROM (
     WHERE vp.id = $1
     AND vp.published)
   ORDER BY "v"."created_at" DESC, "v"."user_id" DESC
-  LIMIT $2 OFFSET $3) "v"
+  LIMIT 21) "v"
 INNER
 JOIN "users" "u" ON "u"."id" = v.user_id
 LEFT
