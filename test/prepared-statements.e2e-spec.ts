@@ -309,6 +309,30 @@ describe('named prepared statements when the database fails them', () => {
     expectNoLeakedClient(app().db);
   });
 
+  it('keeps a connection whose statement failed, and drops one that a statement found dead', async () => {
+    const pid = prepared<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const before = (await pid.one(app().db, []))?.pid;
+    // A statement error: the session is fine, and the pool (last in, first out) hands it out again.
+    await expect(prepared('SELECT 1 / $1::int AS x').one(app().db, [0])).rejects.toBeInstanceOf(
+      QueryFailedError,
+    );
+    expect((await pid.one(app().db, []))?.pid).toBe(before);
+    // The session ended by the server while idle in the pool: the next statement
+    // on it fails, and the pool drops it instead of handing it out again.
+    await (locker as pg.Client).query('SELECT pg_terminate_backend($1, 5000)', [before]);
+    const pool = poolOf(app().db);
+    const total = pool.totalCount;
+    const next = await pid.one(app().db, []).catch((error: unknown) => error);
+    if (next instanceof QueryFailedError) {
+      expect(databaseProblem(next)?.status).toBe(503);
+      expect(pool.totalCount).toBe(total - 1);
+    }
+    const after = (await pid.one(app().db, []))?.pid;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expectNoLeakedClient(app().db);
+  });
+
   it('answers 503 when its connection is killed mid-statement, and the pool drops that connection', async () => {
     const res = await whileLocked(async (lock) => {
       const request = app()

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import {
   QueryFailedError,
   QueryRunnerProviderAlreadyReleasedError,
@@ -84,14 +85,79 @@ export async function runPrepared<Row>(
   const given = isDataSource(on) ? undefined : on.queryRunner;
   // What DataSource.query throws for a transaction whose connection is gone.
   if (given?.isReleased) throw new QueryRunnerProviderAlreadyReleasedError();
+  if (!given && dataSource.subscribers.length === 0) {
+    return onPoolConnection<Row>(dataSource, name, text, [...values]);
+  }
   const runner = given ?? dataSource.createQueryRunner();
   try {
-    return await execute<Row>(runner, name, text, [...values]);
+    return await execute<Row>(await viaRunner(runner), name, text, [...values]);
   } finally {
     // A connection that failed was already released (with its error, so the
     // pool dropped it) by the query runner's error listener: this is then a no-op.
     if (!given) await runner.release();
   }
+}
+
+/**
+ * A statement outside any transaction, on a pool connection held for it alone:
+ * straight from pg's pool, without a TypeORM query runner around it (a tenth
+ * of a list request's CPU went to making, connecting and releasing one). The
+ * connection goes back to the pool on every path, and is dropped from it when
+ * it failed as a connection (it died, or its statement was cut off client
+ * side) rather than as a statement.
+ */
+async function onPoolConnection<Row>(
+  dataSource: DataSource,
+  name: string | undefined,
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
+  const driver = dataSource.driver as unknown as {
+    obtainMasterConnection(): Promise<[PgClient & EventEmitter, (error?: unknown) => void]>;
+  };
+  const [client, release] = await driver.obtainMasterConnection();
+  let broken: unknown;
+  // Held, a client has no pool listener: an error event without one would be thrown.
+  const onError = (error: unknown) => (broken = error);
+  client.on('error', onError);
+  try {
+    return await execute<Row>(
+      {
+        dataSource,
+        client,
+        inTransaction: false,
+        deallocate: async (statement) => {
+          dataSource.logger.logQuery(`DEALLOCATE ${statement}`);
+          await client.query({ text: `DEALLOCATE ${statement}`, values: [] });
+        },
+      },
+      name,
+      text,
+      values,
+    );
+  } catch (error) {
+    if (brokeConnection((error as QueryFailedError).driverError ?? error)) broken ??= error;
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    release(broken);
+  }
+}
+
+/**
+ * Whether a failure leaves the connection unusable: no SQLSTATE (the socket
+ * closed, or pg's query_timeout gave up on the server), a connection exception
+ * (class 08), or the server ending the session (57P01–57P03, severity FATAL).
+ */
+function brokeConnection(error: unknown): boolean {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return (
+    typeof code !== 'string' ||
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    severity === 'FATAL' ||
+    severity === 'PANIC'
+  );
 }
 
 function isDataSource(on: Queryable): on is DataSource {
@@ -114,28 +180,54 @@ interface PgClient {
  */
 const stale = new WeakMap<PgClient, Set<string>>();
 
+/** The connection a statement runs on: a query runner's, or one held from the pool. */
+interface Connection {
+  dataSource: DataSource;
+  client: PgClient;
+  inTransaction: boolean;
+  /** Drops a prepared statement, logged and counted like any statement. */
+  deallocate(name: string): Promise<void>;
+  /** Set when subscribers must hear of the statement (a query runner's). */
+  runner?: QueryRunner;
+}
+
+/** A query runner's connection (a transaction's, or one made for this statement). */
+async function viaRunner(runner: QueryRunner): Promise<Connection> {
+  return {
+    dataSource: runner.connection,
+    // PostgresQueryRunner.connect() answers pg's client.
+    client: (await runner.connect()) as PgClient,
+    get inTransaction() {
+      return runner.isTransactionActive;
+    },
+    deallocate: async (name) => {
+      await runner.query(`DEALLOCATE ${name}`);
+    },
+    runner,
+  };
+}
+
 /** PostgresQueryRunner.query's contract, with a named statement. */
 async function execute<Row>(
-  runner: QueryRunner,
+  connection: Connection,
   name: string | undefined,
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
-  const dataSource = runner.connection;
-  const client = (await runner.connect()) as PgClient;
-  const broadcast = dataSource.subscribers.length > 0;
+  const { dataSource, runner, client } = connection;
+  const broadcast = runner !== undefined && dataSource.subscribers.length > 0;
   if (broadcast) await runner.broadcaster.broadcast('BeforeQuery', text, values);
   const start = Date.now();
   try {
     let rows: unknown[];
     try {
-      rows = await send(runner, client, name, text, values);
+      rows = await send(connection, name, text, values);
     } catch (error) {
       // Once per run at most: a statement the server no longer runs as prepared
       // is prepared again, when outside a transaction (inside one, the error
       // has aborted it: the next use prepares it again instead).
-      if (!name || !forgetIfInvalid(client, name, error) || runner.isTransactionActive) throw error;
-      rows = await send(runner, client, name, text, values);
+      if (!name || !forgetIfInvalid(client, name, error) || connection.inTransaction) throw error;
+      rows = await send(connection, name, text, values);
     }
     const time = Date.now() - start;
     if (broadcast)
@@ -160,25 +252,24 @@ async function execute<Row>(
 }
 
 async function send(
-  runner: QueryRunner,
-  client: PgClient,
+  connection: Connection,
   name: string | undefined,
   text: string,
   values: unknown[],
 ): Promise<unknown[]> {
+  const { client } = connection;
   const names = stale.get(client);
   if (name && names?.has(name)) {
-    if (runner.isTransactionActive) {
+    if (connection.inTransaction) {
       // DEALLOCATE could fail and abort the transaction: unnamed until then.
       name = undefined;
     } else {
       names.delete(name);
-      // Through the query runner: logged and counted like any statement.
-      await runner.query(`DEALLOCATE ${name}`).catch(() => undefined);
+      await connection.deallocate(name).catch(() => undefined);
     }
   }
   // Logged (and so counted) per statement sent, as PostgresQueryRunner.query does.
-  runner.connection.logger.logQuery(text, values, runner);
+  connection.dataSource.logger.logQuery(text, values, connection.runner);
   return (await client.query(name ? { name, text, values } : { text, values })).rows;
 }
 
