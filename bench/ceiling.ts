@@ -39,6 +39,8 @@ export interface CeilingConfig {
     /** Whether Agora's meta has `totalExact` (the bounded-cost API). */
     totalExact: boolean;
   };
+  /** Whether Agora's post has `description` (issue 19's schema): the column exists then, too. */
+  description: boolean;
 }
 
 /**
@@ -59,11 +61,12 @@ const Col = {
   Votes: 9,
   Comments: 10,
   Tags: 11,
-  SortCreatedAt: 12,
-  Total: 13,
+  Description: 12,
+  SortCreatedAt: 13,
+  Total: 14,
 } as const;
 
-function postColumns(counters: CeilingConfig['counters']): string {
+function postColumns(counters: CeilingConfig['counters'], description: boolean): string {
   const [votes, comments] =
     counters === 'post_counters'
       ? ['c.votes', 'c.comments']
@@ -72,7 +75,8 @@ function postColumns(counters: CeilingConfig['counters']): string {
           p.author_id, u.username, pr.display_name, ${votes}, ${comments},
           ARRAY(SELECT n FROM (SELECT (SELECT t.name FROM tags t WHERE t.id = pt.tag_id) AS n
                                  FROM post_tags pt WHERE pt.post_id = p.id) pn
-                 ORDER BY n COLLATE "C") AS tags`;
+                 ORDER BY n COLLATE "C") AS tags,
+          ${description ? 'p.description' : 'NULL'}`;
 }
 
 function postJoins(counters: CeilingConfig['counters']): string {
@@ -82,8 +86,8 @@ function postJoins(counters: CeilingConfig['counters']): string {
 }
 
 /** `take`, the page's rows and one more, written into the text: PostgreSQL then settles on one plan. */
-function listSql(counters: CeilingConfig['counters'], take: number): string {
-  return `SELECT ${postColumns(counters)},
+function listSql(counters: CeilingConfig['counters'], description: boolean, take: number): string {
+  return `SELECT ${postColumns(counters, description)},
                  p.created_at::text AS sort_created_at,
                  (SELECT value::int FROM counters WHERE name = 'published_posts') AS total
             FROM (SELECT * FROM posts WHERE published
@@ -92,8 +96,8 @@ function listSql(counters: CeilingConfig['counters'], take: number): string {
            ORDER BY p.created_at DESC, p.id DESC`;
 }
 
-function itemSql(counters: CeilingConfig['counters']): string {
-  return `SELECT ${postColumns(counters)}
+function itemSql(counters: CeilingConfig['counters'], description: boolean): string {
+  return `SELECT ${postColumns(counters, description)}
             FROM posts p
             ${postJoins(counters)}
            WHERE p.id = $1 AND p.published`;
@@ -104,10 +108,12 @@ const TOTAL_SQL = `SELECT value::int AS total FROM counters WHERE name = 'publis
 type Row = unknown[];
 
 /** JSON of one post, keys in the order of Agora's PostResponse. */
-function postJson(r: Row): string {
+function postJson(r: Row, description: boolean): string {
   const displayName = r[Col.DisplayName] as string | null;
+  const summary = r[Col.Description] as string | null;
   return (
     `{"id":${r[Col.Id] as number},"title":${JSON.stringify(r[Col.Title])},` +
+    (description ? `"description":${summary === null ? 'null' : JSON.stringify(summary)},` : '') +
     `"content":${JSON.stringify(r[Col.Content])},"published":${r[Col.Published] as boolean},` +
     `"createdAt":"${(r[Col.CreatedAt] as Date).toISOString()}",` +
     `"updatedAt":"${(r[Col.UpdatedAt] as Date).toISOString()}",` +
@@ -132,11 +138,16 @@ async function main(): Promise<void> {
   const cursorKey = createHmac('sha256', config.cursorSecret).update('agora:cursor:v1').digest();
   const list = {
     name: 'ceiling_list',
-    text: listSql(config.counters, config.list.limit + 1),
+    text: listSql(config.counters, config.description, config.list.limit + 1),
     rowMode: 'array' as const,
   };
-  const item = { name: 'ceiling_item', text: itemSql(config.counters), rowMode: 'array' as const };
+  const item = {
+    name: 'ceiling_item',
+    text: itemSql(config.counters, config.description),
+    rowMode: 'array' as const,
+  };
   const { limit, cursorScope, totalExact } = config.list;
+  const { description } = config;
 
   function cursorOf(row: Row): string {
     const payload = Buffer.from(
@@ -169,7 +180,7 @@ async function main(): Promise<void> {
         ? (rows[0][Col.Total] as number | null)
         : ((await pool.query<{ total: number }>(TOTAL_SQL)).rows[0]?.total ?? 0);
     let data = '';
-    for (let i = 0; i < count; i++) data += (i === 0 ? '' : ',') + postJson(rows[i]);
+    for (let i = 0; i < count; i++) data += (i === 0 ? '' : ',') + postJson(rows[i], description);
     const nextCursor = hasMore ? `"${cursorOf(rows[count - 1])}"` : 'null';
     return reply
       .type('application/json; charset=utf-8')
@@ -187,7 +198,7 @@ async function main(): Promise<void> {
     }
     const { rows } = await pool.query<Row>({ ...item, values: [Number(id)] });
     if (rows.length === 0) return reply.code(404).send({ status: 404, title: 'Not Found' });
-    return reply.type('application/json; charset=utf-8').send(postJson(rows[0]));
+    return reply.type('application/json; charset=utf-8').send(postJson(rows[0], description));
   });
 
   const close = () => {

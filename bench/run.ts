@@ -209,6 +209,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
         cursorScope: cursorScope(listMeta.nextCursor),
         totalExact: 'totalExact' in listMeta,
       },
+      description: 'description' in (item.body as object),
     });
     const started = ceiling;
     cleanup.add(() => started.stop());

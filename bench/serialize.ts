@@ -41,6 +41,7 @@ export function samplePage(): PostRow[] {
   return Array.from({ length: 20 }, (_, i) => ({
     id: 100_000 - i,
     title: text(9, i),
+    description: i % 2 === 0 ? null : text(20, i + 1),
     content: text(160, i + 3),
     published: true,
     createdAt: new Date(base + i * 3_600_000),

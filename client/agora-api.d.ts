@@ -769,6 +769,11 @@ export interface components {
             id: number;
             /** @example On the Analytical Engine */
             title: string;
+            /**
+             * @description A summary; null when the author gave none.
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description: string | null;
             /** @example It weaves algebraic patterns… */
             content: string;
             /** @description A draft (false) is visible only to its author. */
@@ -804,6 +809,11 @@ export interface components {
         CreatePostDto: {
             /** @example On the Analytical Engine */
             title: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
             /** @example It weaves algebraic patterns… */
             content: string;
             /**
@@ -823,6 +833,11 @@ export interface components {
         UpdatePostDto: {
             /** @example On the Analytical Engine */
             title?: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
             /** @example It weaves algebraic patterns… */
             content?: string;
             /**

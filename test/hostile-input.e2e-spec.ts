@@ -48,6 +48,7 @@ describe('hostile input', () => {
               (SELECT count(*)::int FROM comments c WHERE c.author_id = u.id) AS comments,
               (SELECT row_to_json(pr) FROM profiles pr WHERE pr.user_id = u.id) AS profile,
               (SELECT title FROM posts WHERE id = $2) AS title,
+              (SELECT description FROM posts WHERE id = $2) AS description,
               (SELECT count(*)::int FROM users) AS users
          FROM users u WHERE u.id = $1`,
       [user.id, postId],
@@ -144,6 +145,7 @@ describe('hostile input', () => {
 
     it.each([
       ['a title', '{"title":"x\\ud83d","content":"fine"}', 'title'],
+      ['a description', '{"title":"x","content":"fine","description":"y\\ud83d"}', 'description'],
       ['a tag', '{"title":"x","content":"fine","tags":["ok","\\udc00"]}', 'tags[1]'],
       ['a field name', '{"title":"x","content":"fine","\\ud800":1}', '\ufffd'],
     ])(

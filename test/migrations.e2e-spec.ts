@@ -139,3 +139,122 @@ describe('migrations', () => {
     }
   });
 });
+
+/** The migration of issue 19 (posts' description and slug). */
+const POST_SLUG = migrations.findIndex((m) => m.name === 'PostSlugDescription1764000000000');
+
+/**
+ * Migration 1764000000000 on posts that existed before it: up gives each a
+ * slug from its title and id (unique, also for equal titles) and no
+ * description; down removes the columns, the trigger and the functions; up
+ * again gives the same slugs. On a database of its own.
+ */
+describe('migrations: post slug and description', () => {
+  const own = ownDatabase('agora_migrations_slug');
+
+  const source = (count: number, url = own.url) =>
+    new DataSource({
+      type: 'postgres',
+      url,
+      entities,
+      migrations: migrations.slice(0, count),
+      migrationsTableName: 'migrations',
+    });
+
+  beforeAll(async () => {
+    await own.admin(`CREATE DATABASE "${own.name}"`);
+  });
+
+  afterAll(async () => {
+    await own.drop();
+  });
+
+  const SLUGS = `SELECT json_agg(json_build_array(id, slug, description) ORDER BY id) AS v FROM posts`;
+  const SCHEMA = `
+    SELECT (SELECT count(*)::int FROM information_schema.columns
+             WHERE table_name = 'posts' AND column_name IN ('slug', 'description')) AS columns,
+           (SELECT count(*)::int FROM pg_trigger WHERE tgname = 'tr_posts_slug_set') AS triggers,
+           (SELECT count(*)::int FROM pg_proc WHERE proname IN ('post_slug', 'posts_slug_set')) AS functions,
+           (SELECT count(*)::int FROM pg_constraint WHERE conname = 'uq_posts_slug') AS constraints`;
+
+  it('1764000000000 (post slug and description) fills the slugs of existing posts, reverts cleanly and applies again', async () => {
+    expect(POST_SLUG).toBeGreaterThan(0);
+    const before = source(POST_SLUG);
+    await before.initialize();
+    try {
+      await before.runMigrations();
+      await before.query(
+        `INSERT INTO users (email, username, password_hash) VALUES ('a@example.com', 'author', 'h')`,
+      );
+      await before.query(
+        `INSERT INTO posts (author_id, title, content, published)
+         SELECT 1, t, 'c', true
+           FROM unnest(ARRAY['Hello, World!', 'Hello, World!', 'Crème Brûlée', '???', 'Hello, World!']) t`,
+      );
+    } finally {
+      await before.destroy();
+    }
+
+    const all = source(migrations.length);
+    await all.initialize();
+    try {
+      await all.runMigrations();
+      const expected = [
+        [1, 'hello-world-1', null],
+        [2, 'hello-world-2', null],
+        [3, 'creme-brulee-3', null],
+        [4, '4', null],
+        [5, 'hello-world-5', null],
+      ];
+      expect((await all.query<{ v: unknown }[]>(SLUGS))[0].v).toEqual(expected);
+      expect(await all.query(SCHEMA)).toEqual([
+        { columns: 2, triggers: 1, functions: 2, constraints: 1 },
+      ]);
+      // A post written after it gets its slug from the trigger.
+      const [inserted] = await all.query<{ id: number; slug: string }[]>(
+        `INSERT INTO posts (author_id, title, content) VALUES (1, 'Hello, World!', 'c') RETURNING id, slug`,
+      );
+      expect(inserted).toEqual({ id: 6, slug: 'hello-world-6' });
+
+      for (let i = migrations.length; i > POST_SLUG; i -= 1) await all.undoLastMigration();
+      expect(await all.query(SCHEMA)).toEqual([
+        { columns: 0, triggers: 0, functions: 0, constraints: 0 },
+      ]);
+      expect(await all.query(`SELECT count(*)::int AS n FROM posts`)).toEqual([{ n: 6 }]);
+
+      await all.runMigrations();
+      expect((await all.query<{ v: unknown }[]>(SLUGS))[0].v).toEqual([
+        ...expected,
+        [6, 'hello-world-6', null],
+      ]);
+    } finally {
+      await all.destroy();
+    }
+  });
+
+  it('works in a SQL_ASCII database too: no accent folding there, but every post gets its slug', async () => {
+    const ascii = ownDatabase('agora_migrations_ascii');
+    await ascii.admin(
+      `CREATE DATABASE "${ascii.name}" ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+    );
+    const db = source(migrations.length, ascii.url);
+    try {
+      await db.initialize();
+      await db.runMigrations();
+      await db.query(
+        `INSERT INTO users (email, username, password_hash) VALUES ('a@example.com', 'author', 'h')`,
+      );
+      const rows = await db.query<{ id: number; slug: string }[]>(
+        `INSERT INTO posts (author_id, title, content)
+         SELECT 1, t, 'c' FROM unnest(ARRAY['Plain Title', 'Crème']) t RETURNING id, slug`,
+      );
+      expect(rows).toEqual([
+        { id: 1, slug: 'plain-title-1' },
+        { id: 2, slug: 'cr-me-2' },
+      ]);
+    } finally {
+      if (db.isInitialized) await db.destroy();
+      await ascii.drop();
+    }
+  });
+});

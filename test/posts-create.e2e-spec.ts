@@ -48,6 +48,7 @@ describe('posts', () => {
       expect(res.body).toEqual({
         id: expect.any(Number),
         title: 'On the Analytical Engine',
+        description: null,
         content: 'It weaves algebraic patterns.',
         published: true,
         createdAt: expect.stringMatching(ISO_UTC),
@@ -65,6 +66,8 @@ describe('posts', () => {
       expect(await postRow(t, post.id)).toEqual({
         author_id: user.id,
         title: 'On the Analytical Engine',
+        description: null,
+        slug: `on-the-analytical-engine-${post.id}`,
         content: 'It weaves algebraic patterns.',
         published: true,
         moved: false,
@@ -137,6 +140,10 @@ describe('posts', () => {
       ['a content of 20001 characters', () => ({ content: 'C'.repeat(20001) }), 'content'],
       ['a null content', () => ({ content: null }), 'content'],
       ['a missing content', () => ({ content: undefined }), 'content'],
+      ['a description of 501 characters', () => ({ description: 'D'.repeat(501) }), 'description'],
+      ['a numeric description', () => ({ description: 5 }), 'description'],
+      ['a description as an array', () => ({ description: ['a'] }), 'description'],
+      ['the unknown property slug', () => ({ slug: 'mine' }), 'slug'],
       ['tags as a string', (m) => ({ tags: `${m}a` }), 'tags'],
       ['tags as an object', (m) => ({ tags: { name: `${m}a` } }), 'tags'],
       ['null tags', () => ({ tags: null }), 'tags'],

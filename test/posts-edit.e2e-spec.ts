@@ -54,6 +54,8 @@ describe('posts', () => {
       expect(await postRow(t, created.id)).toEqual({
         author_id: author.id,
         title: 'New title',
+        description: null,
+        slug: `new-title-${created.id}`,
         content: 'New content',
         published: true,
         moved: true,
@@ -144,6 +146,9 @@ describe('posts', () => {
       ['an empty content', { content: ' ' }, 'content'],
       ['a content of 20001 characters', { content: 'C'.repeat(20001) }, 'content'],
       ['a null content', { content: null }, 'content'],
+      ['a description of 501 characters', { description: 'D'.repeat(501) }, 'description'],
+      ['a numeric description', { description: 5 }, 'description'],
+      ['the unknown property slug', { slug: 'mine' }, 'slug'],
       ['a string published', { published: 'no' }, 'published'],
       ['a null published', { published: null }, 'published'],
       ['tags not an array', { tags: 'math' }, 'tags'],
@@ -162,6 +167,7 @@ describe('posts', () => {
         const tag = marker();
         const created = await createPostAs(t, author, {
           title: 'Kept',
+          description: 'Kept',
           content: 'Kept',
           tags: [tag],
         });
@@ -169,6 +175,8 @@ describe('posts', () => {
         expect(await postRow(t, created.id)).toEqual({
           author_id: author.id,
           title: 'Kept',
+          description: 'Kept',
+          slug: `kept-${created.id}`,
           content: 'Kept',
           published: true,
           moved: false,

@@ -163,6 +163,7 @@ describe('mass assignment and data exposure', () => {
     passwordHash: 'x',
     tokenVersion: 0,
     published_posts: 5,
+    slug: 'chosen',
   };
 
   it('has a body for every operation that reads one', () => {

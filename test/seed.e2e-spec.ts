@@ -215,6 +215,17 @@ describe('npm run db:seed', () => {
     ).toBe(true);
   });
 
+  it('gives every post its slug from its title and id (the slug trigger stays on during the load)', async () => {
+    expect(
+      await scalar(
+        `SELECT bool_and(slug = post_slug(title, id)) AND count(DISTINCT slug) = count(*) AS v FROM posts`,
+      ),
+    ).toBe(true);
+    expect(await scalar(`SELECT count(*)::int AS v FROM posts WHERE description IS NOT NULL`)).toBe(
+      0,
+    );
+  });
+
   it('keeps counting through the triggers after the seed', async () => {
     await db.query('BEGIN');
     try {

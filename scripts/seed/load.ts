@@ -64,6 +64,11 @@ const SEEDED_TABLES = [
  * counts. post_tags rows carry their post's `published` from the dataset.
  */
 const COUNTED_TABLES = ['users', 'posts', 'votes', 'post_tags', 'comments', 'follows'];
+/**
+ * Triggers that stay on during the load: they set a column of the row itself
+ * (a post's slug, from its title and id) and touch no other row.
+ */
+const ROW_TRIGGERS: Record<string, string[]> = { posts: ['tr_posts_slug_set'] };
 const COPY_CHUNK_CHARS = 1 << 17;
 
 /**
@@ -123,6 +128,9 @@ export async function seed(
       await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
       for (const table of COUNTED_TABLES) {
         await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+        for (const trigger of ROW_TRIGGERS[table] ?? []) {
+          await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
+        }
       }
       const deferred = await deferSchema(client);
 

@@ -6,6 +6,7 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
@@ -20,6 +21,7 @@ import { User } from '../users/user.entity.js';
 @Index('ix_posts_published_votes', { synchronize: false })
 @Index('ix_posts_published_comments', { synchronize: false })
 @Index('ix_posts_author_created', ['authorId', 'createdAt', 'id'])
+@Unique('uq_posts_slug', ['slug'])
 export class Post {
   @PrimaryGeneratedColumn('identity', {
     type: 'int',
@@ -40,6 +42,13 @@ export class Post {
 
   @Column({ type: 'varchar', length: 20000 })
   content!: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description!: string | null;
+
+  /** Set by the database from the title and the id (migration 1764000000000); never written here. */
+  @Column({ type: 'varchar', length: 100, insert: false, update: false })
+  slug!: string;
 
   @Column({ type: 'boolean', default: true })
   published!: boolean;

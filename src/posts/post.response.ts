@@ -16,6 +16,15 @@ export class PostResponse {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
   title!: string;
 
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    maxLength: 500,
+    description: 'A summary; null when the author gave none.',
+    example: 'Notes on the engine that computes Bernoulli numbers.',
+  })
+  description!: string | null;
+
   @ApiProperty({ minLength: 1, maxLength: 20000, example: 'It weaves algebraic patterns…' })
   content!: string;
 
@@ -57,6 +66,7 @@ export class PostResponse {
     return {
       id: row.id,
       title: row.title,
+      description: row.description,
       content: row.content,
       published: row.published,
       createdAt: row.createdAt.toISOString(),

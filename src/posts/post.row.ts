@@ -2,6 +2,7 @@
 export interface PostRow {
   id: number;
   title: string;
+  description: string | null;
   content: string;
   published: boolean;
   createdAt: Date;
@@ -25,6 +26,7 @@ export interface PostAccess {
 /** The columns a client writes. */
 export interface PostFields {
   title: string;
+  description: string | null;
   content: string;
   published: boolean;
 }

@@ -319,6 +319,7 @@ function withPostView(
   qb.select([
     'p.id AS id',
     'p.title AS title',
+    'p.description AS description',
     'p.content AS content',
     'p.published AS published',
     'p.created_at AS "createdAt"',

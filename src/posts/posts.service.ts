@@ -52,7 +52,12 @@ export class PostsService {
   async create(authorId: number, dto: CreatePostDto): Promise<PostResponse> {
     const id = await this.writes.create(
       authorId,
-      { title: dto.title, content: dto.content, published: dto.published ?? true },
+      {
+        title: dto.title,
+        description: dto.description ?? null,
+        content: dto.content,
+        published: dto.published ?? true,
+      },
       dto.tags ?? [],
     );
     return this.view(id, authorId);

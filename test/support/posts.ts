@@ -6,6 +6,8 @@ import { getList, type Query } from './lists.js';
 export interface PostRow {
   author_id: number;
   title: string;
+  description: string | null;
+  slug: string;
   content: string;
   published: boolean;
   moved: boolean;
@@ -13,7 +15,8 @@ export interface PostRow {
 
 export async function postRow(t: TestApp, id: number): Promise<PostRow | undefined> {
   const rows: PostRow[] = await t.db.query(
-    'SELECT author_id, title, content, published, updated_at > created_at AS moved FROM posts WHERE id = $1',
+    `SELECT author_id, title, description, slug, content, published, updated_at > created_at AS moved
+       FROM posts WHERE id = $1`,
     [id],
   );
   return rows[0];

@@ -9,6 +9,7 @@ export const POST_KEYS: (keyof Schemas['PostResponse'])[] = [
   'comments',
   'content',
   'createdAt',
+  'description',
   'id',
   'published',
   'tags',

@@ -13,6 +13,14 @@ export const ToInt = (): PropertyDecorator =>
 export const Trim = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/** Trimmed; an empty optional text is stored as null. Other values pass through. */
+export const TrimToNull = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  });
+
 /** A blank query value (`sort=`) means "not given", so the default applies. */
 export const BlankAsUnset = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>

@@ -7,6 +7,7 @@ import { FeedCounts1763900500000 } from './1763900500000-feed-counts.js';
 import { BoundedCost1763900600000 } from './1763900600000-bounded-cost.js';
 import { StatsCounters1763900700000 } from './1763900700000-stats-counters.js';
 import { PostsPublishedByAuthor1763900800000 } from './1763900800000-posts-published-by-author.js';
+import { PostSlugDescription1764000000000 } from './1764000000000-post-slug-description.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -22,4 +23,5 @@ export const migrations = [
   BoundedCost1763900600000,
   StatsCounters1763900700000,
   PostsPublishedByAuthor1763900800000,
+  PostSlugDescription1764000000000,
 ];

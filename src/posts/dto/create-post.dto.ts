@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, Length } from 'class-validator';
-import { Trim } from '../../common/paging/transforms.js';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Trim, TrimToNull } from '../../common/paging/transforms.js';
 import { IsOmittable } from '../../common/validation.js';
 import { MAX_TAGS_PER_POST, TagList } from '../../tags/tag-name.js';
 
@@ -10,6 +10,19 @@ export class CreatePostDto {
   @IsString()
   @Length(1, 200, { message: 'must be 1 to 200 characters long' })
   title!: string;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    maxLength: 500,
+    description: 'A summary (trimmed; blank or null for none).',
+    example: 'Notes on the engine that computes Bernoulli numbers.',
+  })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(500, { message: 'must be at most 500 characters long' })
+  description?: string | null;
 
   @ApiProperty({ minLength: 1, maxLength: 20000, example: 'It weaves algebraic patterns…' })
   @Trim()

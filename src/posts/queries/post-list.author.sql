@@ -3,7 +3,7 @@
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
 -- 1 of 1
-SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
+SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.description AS description, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
   SELECT n
   FROM (
     SELECT (

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
-import { Trim } from '../../common/paging/transforms.js';
-
-/** Trimmed; an empty optional field is stored as null. */
-const TrimToNull = () =>
-  Transform(({ value }: { value: unknown }) => {
-    if (typeof value !== 'string') return value;
-    const trimmed = value.trim();
-    return trimmed === '' ? null : trimmed;
-  });
+import { Trim, TrimToNull } from '../../common/paging/transforms.js';
 
 /** A full replacement: a field left out (or null) becomes null. */
 export class PutProfileDto {
