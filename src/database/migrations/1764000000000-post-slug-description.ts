@@ -23,23 +23,31 @@ export class PostSlugDescription1764000000000 implements MigrationInterface {
   name = 'PostSlugDescription1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // PL/pgSQL, not SQL: a SQL function is inlined, and the planner then
+    // evaluates normalize() over constant arguments even in the branch that a
+    // SQL_ASCII database never takes, where it fails ("Unicode normalization
+    // can only be performed if server encoding is UTF8"; PostgreSQL 18).
     await q.query(`
       CREATE FUNCTION post_slug(title text, id integer) RETURNS text
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT CASE WHEN words = '' THEN id::text ELSE words || '-' || id END
-          FROM (SELECT rtrim(left(btrim(regexp_replace(lower(folded), '[^a-z0-9]+', '-', 'g'), '-'), 80), '-') AS words
-                  FROM (SELECT CASE WHEN getdatabaseencoding() = 'UTF8'
-                               THEN regexp_replace(
-                                      normalize(
-                                        translate(
-                                          replace(replace(replace(replace(replace(replace(replace(replace(
-                                            title, 'ß', 'ss'), 'ẞ', 'SS'), 'Æ', 'AE'), 'æ', 'ae'),
-                                            'Œ', 'OE'), 'œ', 'oe'), 'Þ', 'TH'), 'þ', 'th'),
-                                          'ØøŁłĐđĦħıÐð', 'OoLlDdHhiDd'),
-                                        NFD),
-                                      '[\\u0300-\\u036f]', '', 'g')
-                               ELSE title END AS folded) f) w
-      $$`);
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+      DECLARE
+        folded text := title;
+        words text;
+      BEGIN
+        IF getdatabaseencoding() = 'UTF8' THEN
+          folded := regexp_replace(
+                      normalize(
+                        translate(
+                          replace(replace(replace(replace(replace(replace(replace(replace(
+                            title, 'ß', 'ss'), 'ẞ', 'SS'), 'Æ', 'AE'), 'æ', 'ae'),
+                            'Œ', 'OE'), 'œ', 'oe'), 'Þ', 'TH'), 'þ', 'th'),
+                          'ØøŁłĐđĦħıÐð', 'OoLlDdHhiDd'),
+                        NFD),
+                      '[\\u0300-\\u036f]', '', 'g');
+        END IF;
+        words := rtrim(left(btrim(regexp_replace(lower(folded), '[^a-z0-9]+', '-', 'g'), '-'), 80), '-');
+        RETURN CASE WHEN words = '' THEN id::text ELSE words || '-' || id END;
+      END $$`);
     await q.query(`
       CREATE FUNCTION posts_slug_set() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
