@@ -129,22 +129,17 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     connections: options.connections,
   });
   const readIds = options.scenarios.filter((id) => SCENARIOS[id].read);
-  const smallScenarios =
-    small && agoraSmall
-      ? await prepareScenarios(readIds, {
-          dataset: small,
-          agoraUrl: agoraSmall.url,
+  // The read scenarios again on another dataset, against its own Agora.
+  const readsOn = (dataset: typeof small, server: typeof agoraSmall) =>
+    dataset && server
+      ? prepareScenarios(readIds, {
+          dataset,
+          agoraUrl: server.url,
           connections: options.connections,
         })
-      : [];
-  const x10Scenarios =
-    x10 && agoraX10
-      ? await prepareScenarios(readIds, {
-          dataset: x10,
-          agoraUrl: agoraX10.url,
-          connections: options.connections,
-        })
-      : [];
+      : Promise.resolve([]);
+  const smallScenarios = await readsOn(small, agoraSmall);
+  const x10Scenarios = await readsOn(x10, agoraX10);
   for (const [list, dataset] of [
     [scenarios, primary],
     [smallScenarios, small],

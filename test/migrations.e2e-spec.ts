@@ -23,17 +23,21 @@ const BEFORE_SNAPSHOT = `
  * per-follower feed counts and the counters on posts) with the same values,
  * and up again works. On a database of its own.
  */
+/** A data source on `url` that knows the first `count` migrations. */
+function migrationSource(url: string, count: number): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations: migrations.slice(0, count),
+    migrationsTableName: 'migrations',
+  });
+}
+
 describe('migrations', () => {
   const own = ownDatabase('agora_migrations');
 
-  const source = (count: number) =>
-    new DataSource({
-      type: 'postgres',
-      url: own.url,
-      entities,
-      migrations: migrations.slice(0, count),
-      migrationsTableName: 'migrations',
-    });
+  const source = (count: number) => migrationSource(own.url, count);
 
   beforeAll(async () => {
     await own.admin(`CREATE DATABASE "${own.name}"`);
@@ -152,14 +156,7 @@ const POST_SLUG = migrations.findIndex((m) => m.name === 'PostSlugDescription176
 describe('migrations: post slug and description', () => {
   const own = ownDatabase('agora_migrations_slug');
 
-  const source = (count: number, url = own.url) =>
-    new DataSource({
-      type: 'postgres',
-      url,
-      entities,
-      migrations: migrations.slice(0, count),
-      migrationsTableName: 'migrations',
-    });
+  const source = (count: number, url = own.url) => migrationSource(url, count);
 
   beforeAll(async () => {
     await own.admin(`CREATE DATABASE "${own.name}"`);
