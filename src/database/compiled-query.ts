@@ -50,12 +50,16 @@ export class CompiledQuery<Row, Params extends Record<string, unknown>> {
   }
 
   all(on: Queryable, params: Params): Promise<Row[]> {
-    const values = this.order.map((name) => {
+    return this.statement.all(on, this.values(params));
+  }
+
+  /** The values of the `$n` placeholders, in order (to run the text elsewhere: EXPLAIN). */
+  values(params: Params): unknown[] {
+    return this.order.map((name) => {
       // A missing value would bind NULL and quietly match nothing.
       if (params[name] === undefined) throw new Error(`CompiledQuery: no value for :${name}`);
       return params[name];
     });
-    return this.statement.all(on, values);
   }
 
   async one(on: Queryable, params: Params): Promise<Row | undefined> {

@@ -218,21 +218,66 @@ export class PostsRepository {
     );
   }
 
-  /** The list behind findFeed (public for the same test as listQuery). */
+  /**
+   * The list behind findFeed (public for the same test as listQuery).
+   *
+   * The page (given its cut) reads only the posts that can be on it, by one of
+   * two walks, so that its cost depends on neither the size of posts nor how
+   * little the followees post:
+   * - the newest posts, in the page's order, each kept when the caller follows
+   *   its author, stopping at the page's rows or after FEED_WALK posts;
+   * - when that walk falls short (the followees post little, or the page is
+   *   deep), each followee's own first posts in the page's order, over the
+   *   (author, created_at) index: as many index descents as the caller has
+   *   followees.
+   * The first walk alone read posts back to the oldest for a caller whose
+   * followees post rarely (78 ms on the full dataset, 750 ms on the 10x one).
+   */
   feedQuery(sort: SortTerm[], viewerId: number): ListQuery {
+    const visible = postVisibleSql('p', undefined);
     return {
       scope: 'feed',
       // One text per sort: the feed has no optional filter, and its caller is always signed in.
       shape: 'feed',
-      base: () =>
-        this.dataSource
+      base: (cut) => {
+        const qb = this.dataSource
           .createQueryBuilder()
           .from(Post, 'p')
-          .where(postVisibleSql('p', undefined))
-          .andWhere(
+          .where(visible)
+          .setParameters({ feedOf: viewerId });
+        if (cut === undefined) {
+          return qb.andWhere(
             'p.author_id IN (SELECT fd.followee_id FROM follows fd WHERE fd.follower_id = :feedOf)',
-            { feedOf: viewerId },
-          ),
+          );
+        }
+        const after = cut.after === undefined ? '' : `AND ${cut.after}`;
+        const terms = sort.map((t) => t.expr).join(', ');
+        // The FEED_WALK-th post after the cursor: the first walk stops there.
+        // Past the end of posts it is NULL, the walk finds nothing, and the
+        // followees are asked instead.
+        const last = `(SELECT ${terms} FROM posts p WHERE ${visible} ${after}
+                        ORDER BY ${cut.orderBy} OFFSET ${FEED_WALK - 1} LIMIT 1)`;
+        // A scalar subquery, not EXISTS: PostgreSQL cannot turn it into a join
+        // that reads every followee first, so the walk stops at the page.
+        const followed =
+          '(SELECT true FROM follows fd WHERE fd.follower_id = :feedOf AND fd.followee_id = p.author_id)';
+        return qb.andWhere(
+          `p.id IN (
+             WITH recent AS MATERIALIZED (
+               SELECT p.id FROM posts p
+                WHERE ${visible} ${after} AND (${terms}) ${sortDescending(sort) ? '>=' : '<='} ${last}
+                  AND ${followed}
+                ORDER BY ${cut.orderBy} LIMIT ${cut.limit})
+             SELECT id FROM recent
+             UNION ALL
+             SELECT fp.id FROM follows fs
+              CROSS JOIN LATERAL (SELECT p.id FROM posts p
+                                   WHERE p.author_id = fs.followee_id AND ${visible} ${after}
+                                   ORDER BY ${cut.orderBy} LIMIT ${cut.limit}) fp
+              WHERE fs.follower_id = :feedOf AND (SELECT COUNT(*) FROM recent) < ${cut.limit})`,
+          cut.params,
+        );
+      },
       select: (qb) => withPostView(qb, viewerId),
       sort,
     };
@@ -391,6 +436,20 @@ function counterSql(
         sql: 'SELECT cu.published_posts FROM users cu WHERE lower(cu.username) = lower(:authorName)',
         exact: true,
       };
+}
+
+/**
+ * How many of the newest posts the feed's first walk reads before it asks
+ * each followee instead (PostsRepository.feedQuery).
+ */
+const FEED_WALK = 1000;
+
+/** The feed's order is one direction throughout (created_at, then id). */
+function sortDescending(sort: SortTerm[]): boolean {
+  if (!sort.every((t) => t.descending === sort[0].descending)) {
+    throw new Error('The feed sorts in one direction');
+  }
+  return sort[0].descending;
 }
 
 function sortsByCounters(sort: SortTerm[] | undefined): boolean {

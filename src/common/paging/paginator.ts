@@ -10,8 +10,12 @@ import { sortKey, type SortTerm } from './sort.js';
 export interface ListQuery {
   /** Names the list in its cursors, so one list's cursor is refused by another. */
   scope: string;
-  /** FROM + WHERE only: counted (up to TOTAL_CAP rows) for `meta.total` when no `total` is given. */
-  base: () => SelectQueryBuilder<ObjectLiteral>;
+  /**
+   * FROM + WHERE only: counted (up to TOTAL_CAP rows) for `meta.total` when no
+   * `total` is given. The page statement passes its cut, for a base that must
+   * bound a walk of its own (the feed's); the count passes none.
+   */
+  base: (cut?: BaseCut) => SelectQueryBuilder<ObjectLiteral>;
   /**
    * Adds the joins and columns of a row. It runs over the page only: the base's
    * alias then names the page's rows (every column of the base table), so
@@ -69,6 +73,23 @@ export interface Cut {
 const CURSOR_PARAM = (i: number) => `__cursor_${i}`;
 
 /**
+ * A page statement's cut as SQL that a base can repeat inside a subquery of
+ * its own, over the same sort expressions: the rows after the cursor, in the
+ * list's order, as many as the page reads. The page still cuts the base
+ * itself; a base that uses this only narrows what the page reads.
+ */
+export interface BaseCut {
+  /** The cursor's condition, or undefined on an offset page. */
+  after?: string;
+  /** The list's ORDER BY terms. */
+  orderBy: string;
+  /** The rows the page reads: its row count, plus the offset on a deep page. */
+  limit: string;
+  /** Placeholders of the parameters that `after` and `limit` name (run() binds them). */
+  params: Record<string, unknown>;
+}
+
+/**
  * Runs a list in one statement, whatever the page size: the page, and in
  * offset mode its total on every row, as a scalar subquery that PostgreSQL
  * runs once (an InitPlan) and that never costs more than TOTAL_CAP rows: a
@@ -105,7 +126,7 @@ export class Paginator {
     cursor?.forEach((value, i) => (values[CURSOR_PARAM(i)] = value));
     const cut: Cut = { keyset: cursor !== undefined, take: page.limit + 1, skip: offset > 0 };
 
-    const base = list.base();
+    const base = list.base(baseCut(list.sort, cut));
     const { statements, params: built } = this.statementsFor(list, cut, base);
     const params = { ...built, ...values };
 
@@ -161,7 +182,7 @@ export class Paginator {
   statementsFor(
     list: ListQuery,
     cut: Cut,
-    base = list.base(),
+    base = list.base(baseCut(list.sort, cut)),
   ): { statements: CompiledList; params: Record<string, unknown>; cached: boolean } {
     // In offset mode the page reads the total, unless the list brings its own.
     const counted = !cut.keyset && !list.total;
@@ -253,7 +274,7 @@ function buildPage(
 ): SelectQueryBuilder<ObjectLiteral> {
   // Written into the SQL text: only ever a row count.
   if (!Number.isSafeInteger(take) || take < 1) throw new Error(`Paginator: bad row count ${take}`);
-  const inner = list.base();
+  const inner = list.base(baseCut(list.sort, { keyset, take, skip }));
   const alias = inner.alias;
   inner.select(`${alias}.*`);
   list.sort.forEach((term, i) => {
@@ -277,12 +298,28 @@ function buildPage(
   return qb;
 }
 
+/** The cut, for the base (see BaseCut). */
+function baseCut(sort: SortTerm[], { keyset, take, skip }: Cut): BaseCut {
+  const after = keyset ? keysetCondition(sort) : undefined;
+  return {
+    after: after?.sql,
+    orderBy: sort.map((t) => `${t.expr} ${t.descending ? 'DESC' : 'ASC'}`).join(', '),
+    limit: skip ? `${take} + :${OFFSET_NAME}` : String(take),
+    params: { ...after?.params, ...(skip ? { [OFFSET_NAME]: 0 } : {}) },
+  };
+}
+
 /**
  * Rows strictly after the cursor in the current order. One direction: a row
  * comparison `(a, b) > (x, y)`, which PostgreSQL serves from a matching index;
  * mixed directions: the expanded OR form.
  */
 function applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, sort: SortTerm[]): void {
+  const { sql, params } = keysetCondition(sort);
+  qb.andWhere(sql, params);
+}
+
+function keysetCondition(sort: SortTerm[]): { sql: string; params: Record<string, unknown> } {
   const value = (i: number) => `CAST(:${CURSOR_PARAM(i)} AS ${sort[i].type})`;
   const uniform = sort.every((t) => t.descending === sort[0].descending);
   let condition: string;
@@ -298,5 +335,8 @@ function applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, sort: SortTerm[]): v
     condition = `(${branches.join(' OR ')})`;
   }
   // Bound by run(); named here so the builder turns them into placeholders.
-  qb.andWhere(condition, Object.fromEntries(sort.map((_, i) => [CURSOR_PARAM(i), null])));
+  return {
+    sql: condition,
+    params: Object.fromEntries(sort.map((_, i) => [CURSOR_PARAM(i), null])),
+  };
 }

@@ -8,6 +8,7 @@ import { BoundedCost1763900600000 } from './1763900600000-bounded-cost.js';
 import { StatsCounters1763900700000 } from './1763900700000-stats-counters.js';
 import { PostsPublishedByAuthor1763900800000 } from './1763900800000-posts-published-by-author.js';
 import { PostSlugDescription1764000000000 } from './1764000000000-post-slug-description.js';
+import { FeedWalkIndex1764100000000 } from './1764100000000-feed-walk-index.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -24,4 +25,5 @@ export const migrations = [
   StatsCounters1763900700000,
   PostsPublishedByAuthor1763900800000,
   PostSlugDescription1764000000000,
+  FeedWalkIndex1764100000000,
 ];

@@ -33,10 +33,40 @@ FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
   WHERE "p"."published"
-  AND "p"."author_id" IN (
-    SELECT fd.followee_id
-    FROM follows fd
-    WHERE fd.follower_id = $2)
+  AND "p"."id" IN (
+    WITH recent AS MATERIALIZED (
+      SELECT "p"."id"
+      FROM posts p
+      WHERE "p"."published"
+      AND ("p"."created_at", "p"."id") >= (
+        SELECT "p"."created_at", "p"."id"
+        FROM posts p
+        WHERE "p"."published"
+        ORDER BY "p"."created_at" DESC, "p"."id" DESC OFFSET 999
+        LIMIT 1)
+      AND (
+        SELECT true
+        FROM follows fd
+        WHERE fd.follower_id = $2
+        AND fd.followee_id = "p"."author_id")
+      ORDER BY "p"."created_at" DESC, "p"."id" DESC
+      LIMIT 21)
+    SELECT id
+    FROM recent
+    UNION ALL
+    SELECT fp.id
+    FROM follows fs CROSS
+    JOIN LATERAL (
+      SELECT "p"."id"
+      FROM posts p
+      WHERE "p"."author_id" = fs.followee_id
+      AND "p"."published"
+      ORDER BY "p"."created_at" DESC, "p"."id" DESC
+      LIMIT 21) fp
+    WHERE fs.follower_id = $2
+    AND (
+      SELECT COUNT(*)
+      FROM recent) < 21)
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
   LIMIT 21) "p"
 INNER
