@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { COUNTER_DRIFT_SQL, NO_DRIFT } from '../src/database/counter-drift.js';
+import {
+  COUNTER_CHECKS,
+  COUNTER_DRIFT_SQL,
+  counterDriftSql,
+  NO_DRIFT,
+} from '../src/database/counter-drift.js';
 import { entities } from '../src/database/data-source.js';
 import { migrations } from '../src/database/migrations/index.js';
 import { ownDatabase } from './support/own-database.js';
@@ -86,7 +91,10 @@ describe('migrations', () => {
     await all.initialize();
     try {
       await all.runMigrations();
-      expect((await all.query<unknown[]>(COUNTER_DRIFT_SQL))[0]).toEqual(NO_DRIFT);
+      // The checks of the columns these migrations made (a later one adds post_tags.created_at).
+      const { 'post_tags.created_at': _later, ...earlier } = COUNTER_CHECKS;
+      const noDrift = Object.fromEntries(Object.keys(earlier).map((name) => [name, 0]));
+      expect((await all.query<unknown[]>(counterDriftSql(earlier)))[0]).toEqual(noDrift);
       // Something was counted (the check is not vacuous).
       const [counted] = await all.query<Record<string, number>[]>(
         `SELECT (SELECT SUM(votes + comments + threads) FROM post_counters)::int AS posts,

@@ -152,7 +152,7 @@ export class Dataset {
       },
       {
         table: 'post_tags',
-        columns: ['post_id', 'tag_id', 'published'],
+        columns: ['post_id', 'tag_id', 'published', 'created_at'],
         identity: false,
         rows: s.tagLinks,
         lines: () => this.postTags(),
@@ -341,8 +341,9 @@ export class Dataset {
     const draw = () => popular.draw(random);
     for (let p = 0; p < posts; p += 1) {
       const published = this.published[p] ? 't' : 'f';
+      const created = iso(this.postCreated[p]);
       for (const t of sampleDistinct(counts[p], tags, random, draw)) {
-        yield row(p + 1, t + 1, published);
+        yield row(p + 1, t + 1, published, created);
       }
     }
   }

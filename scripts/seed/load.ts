@@ -61,7 +61,7 @@ const SEEDED_TABLES = [
 /**
  * The tables whose counter triggers are off during the load: agora_recount()
  * then makes the counter rows (post_counters, user_counters) and sets the
- * counts. post_tags rows carry their post's `published` from the dataset.
+ * counts. post_tags rows carry their post's `published` and `created_at` from the dataset.
  */
 const COUNTED_TABLES = ['users', 'posts', 'votes', 'post_tags', 'comments', 'follows'];
 /**

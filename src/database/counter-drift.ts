@@ -23,6 +23,8 @@ export const COUNTER_CHECKS = {
      WHERE uc.following IS DISTINCT FROM (SELECT count(*) FROM follows f WHERE f.follower_id = u.id)::int`,
   'post_tags.published': `SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
      WHERE pt.published <> p.published`,
+  'post_tags.created_at': `SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+     WHERE pt.created_at <> p.created_at`,
   'tags.posts': `SELECT count(*) FROM tags t
      WHERE t.posts <> (SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
                         WHERE pt.tag_id = t.id AND p.published)`,
@@ -43,10 +45,14 @@ export const COUNTER_CHECKS = {
 
 export type CounterDrift = Record<keyof typeof COUNTER_CHECKS, number>;
 
-/** One row: each counter's name and how many of its rows drifted. */
-export const COUNTER_DRIFT_SQL = `SELECT ${Object.entries(COUNTER_CHECKS)
-  .map(([name, sql]) => `(${sql})::int AS "${name}"`)
-  .join(',\n  ')}`;
+/** One row: each counter's name and how many of its rows drifted (of `checks`). */
+export function counterDriftSql(checks: Partial<typeof COUNTER_CHECKS> = COUNTER_CHECKS): string {
+  return `SELECT ${Object.entries(checks)
+    .map(([name, sql]) => `(${sql})::int AS "${name}"`)
+    .join(',\n  ')}`;
+}
+
+export const COUNTER_DRIFT_SQL = counterDriftSql();
 
 /** The drift of a database whose counters are all exact. */
 export const NO_DRIFT = Object.fromEntries(

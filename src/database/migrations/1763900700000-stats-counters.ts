@@ -221,10 +221,12 @@ const STATS_TRUNCATED = `
   END $$`;
 
 /**
+ * (Exported, frozen: a later migration restores it in its down().)
+ *
  * agora_recount() as 1763900600000 made it, then the stats' counters: a
  * figure whose rows do not sum to the count is collapsed into its shard 0.
  */
-const STATS_RECOUNT = RECOUNT.replace(
+export const STATS_RECOUNT = RECOUNT.replace(
   /\n\s*\$\$\s*$/,
   // A function: in a replacement string, `$$` would stand for a single `$`.
   () => `

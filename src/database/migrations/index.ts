@@ -9,6 +9,7 @@ import { StatsCounters1763900700000 } from './1763900700000-stats-counters.js';
 import { PostsPublishedByAuthor1763900800000 } from './1763900800000-posts-published-by-author.js';
 import { PostSlugDescription1764000000000 } from './1764000000000-post-slug-description.js';
 import { FeedWalkIndex1764100000000 } from './1764100000000-feed-walk-index.js';
+import { PostTagsCreated1764200000000 } from './1764200000000-post-tags-created.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -26,4 +27,5 @@ export const migrations = [
   PostsPublishedByAuthor1763900800000,
   PostSlugDescription1764000000000,
   FeedWalkIndex1764100000000,
+  PostTagsCreated1764200000000,
 ];

@@ -14,15 +14,14 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
     WHERE pt.post_id = p.id) pn
   ORDER BY n) AS "tags", false AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1"
 FROM (
-  SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
+  SELECT p.*, "ft0"."created_at" AS "__sort_0", "ft0"."post_id" AS "__sort_1"
   FROM "posts" "p"
+  INNER
+  JOIN "post_tags" "ft0" ON "ft0"."post_id" = "p"."id"
+  AND "ft0"."tag_id" = $1
+  AND "ft0"."published"
   WHERE "p"."published"
-  AND EXISTS (
-    SELECT 1
-    FROM post_tags ft0
-    WHERE ft0.post_id = "p"."id"
-    AND ft0.tag_id = $1)
-  ORDER BY "p"."created_at" DESC, "p"."id" DESC
+  ORDER BY "ft0"."created_at" DESC, "ft0"."post_id" DESC
   LIMIT 21) "p"
 INNER
 JOIN "post_counters" "pc" ON "pc"."post_id" = p.id

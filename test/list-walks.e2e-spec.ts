@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CursorCodec } from '../src/common/paging/cursor.js';
+import { Paginator, type ListQuery } from '../src/common/paging/paginator.js';
+import { UNCOUNTED } from '../src/common/paging/page.js';
+import { defaultSort, parseSort } from '../src/common/paging/sort.js';
+import { FEED_SORT, POST_SORT } from '../src/posts/post-sort.js';
+import { PostsRepository } from '../src/posts/posts.repository.js';
+import { type RegisteredUser, registerUser } from './support/api.js';
+import { createTestApp, type TestApp } from './support/app.js';
+import { type Query, walkCursor, walkOffset } from './support/lists.js';
+import { ownDatabase } from './support/own-database.js';
+import { follow } from './support/social.js';
+
+/**
+ * Lists that walk something other than all posts by date, to read only their
+ * page: the feed reads the newest posts until it has a page of the caller's
+ * followees' (at most 1,000 of them), and otherwise asks each followee for its
+ * own first posts; a tag filter by date walks the tag's links in date order.
+ * Each must give exactly the list a plain query gives, page after page, and
+ * none may read more posts as posts grow. A database of its own: the walks
+ * depend on which posts are newest, so other suites' posts must not come
+ * between.
+ */
+describe('list walks', () => {
+  const own = ownDatabase('agora_feed_walks');
+  let t: TestApp;
+  /** Follows `active` (a post among every 7 of the newest) and `quiet` (3 posts, older than all others). */
+  let reader: RegisteredUser;
+  /** Follows `quiet` only. */
+  let sparse: RegisteredUser;
+  let active: RegisteredUser;
+  let quiet: RegisteredUser;
+  /** Nobody follows it: 5,000 posts, the newest of all. */
+  let noise: RegisteredUser;
+  const NOISE = 5000;
+
+  beforeAll(async () => {
+    await own.admin(`CREATE DATABASE "${own.name}"`);
+    t = await createTestApp({ env: { DATABASE_URL: own.url } });
+    [reader, sparse, active, quiet, noise] = [
+      await registerUser(t),
+      await registerUser(t),
+      await registerUser(t),
+      await registerUser(t),
+      await registerUser(t),
+    ];
+    await follow(t, reader, active);
+    await follow(t, reader, quiet);
+    await follow(t, sparse, quiet);
+    // In transactions of 500 rows: the published-post counters are updated once
+    // per row at commit, and a row updated n times in one transaction costs n².
+    const insert = async (
+      author: number,
+      title: string,
+      seconds: string,
+      count: number,
+      published = true,
+    ) => {
+      for (let from = 0; from < count; from += 500) {
+        await t.db.query(
+          `INSERT INTO posts (author_id, title, content, published, created_at)
+           SELECT $1, $2 || ' ' || i, 'text', $3, timestamptz '2020-01-01' + (${seconds}) * interval '1 second'
+             FROM generate_series($4::int, $5::int - 1) i`,
+          [author, title, published, from, Math.min(count, from + 500)],
+        );
+      }
+    };
+    await insert(noise.id, 'noise', 'i', NOISE);
+    // Among the newest posts (every 7th second), with two in the same second as a noise post.
+    await insert(active.id, 'active', `${NOISE} - 1 - 7 * i`, 300);
+    await insert(active.id, 'active draft', `${NOISE} - 4 - 7 * i`, 50, false);
+    await insert(quiet.id, 'quiet', '-1000 - i', 3);
+    // Tags: "old" on the quiet author's posts only, "busy" on every 5th active post and
+    // the newest quiet one, "both" on every 10th active post.
+    await t.db.query(`INSERT INTO tags (name) VALUES ('old'), ('busy'), ('both'), ('vintage')`);
+    // "vintage" on the oldest 1,500 noise posts: a large tag, all of it older than 3,800 posts.
+    for (let from = 0; from < 1500; from += 500) {
+      await t.db.query(
+        `INSERT INTO post_tags (post_id, tag_id)
+         SELECT p.id, (SELECT id FROM tags WHERE name = 'vintage') FROM posts p
+          WHERE p.author_id = $1 AND split_part(p.title, ' ', 2)::int BETWEEN $2 AND $2 + 499`,
+        [noise.id, from],
+      );
+    }
+    await t.db.query(
+      `INSERT INTO post_tags (post_id, tag_id)
+       SELECT p.id, t.id FROM posts p JOIN tags t ON
+              (t.name = 'old' AND p.author_id = $1)
+           OR (t.name = 'busy' AND (p.author_id = $2 AND p.id % 5 = 0 OR p.title = 'quiet 0'))
+           OR (t.name IN ('both', 'busy') AND p.author_id = $2 AND p.id % 10 = 0)
+       ON CONFLICT DO NOTHING`,
+      [quiet.id, active.id],
+    );
+    // What autovacuum does after a bulk load: statistics, and the visibility map for index-only walks.
+    await t.db.query('VACUUM ANALYZE posts, follows, post_tags, tags');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await own.drop();
+  });
+
+  /** The feed as a plain query: every followee's published post, in the order asked. */
+  async function expected(user: RegisteredUser, ascending: boolean): Promise<number[]> {
+    const dir = ascending ? 'ASC' : 'DESC';
+    const rows: { id: number }[] = await t.db.query(
+      `SELECT p.id FROM posts p
+        WHERE p.published AND p.author_id IN (SELECT followee_id FROM follows WHERE follower_id = $1)
+        ORDER BY p.created_at ${dir}, p.id ${dir}`,
+      [user.id],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  const feed = (user: RegisteredUser, query: Query) =>
+    t.http().get('/api/feed').query(query).set(user.auth);
+
+  it.each([
+    ['newest first', {}, false],
+    ['oldest first', { sort: 'createdAt' }, true],
+  ])(
+    'pages by cursor and by offset give the plain query’s feed, %s, for a busy and a quiet feed',
+    async (_, sort: Query, ascending) => {
+      for (const user of [reader, sparse]) {
+        const want = await expected(user, ascending);
+        expect(want.length).toBe(user === reader ? 303 : 3);
+        const byCursor = await walkCursor<{ id: number }>(
+          (cursor) => feed(user, { ...sort, limit: 40, ...(cursor === null ? {} : { cursor }) }),
+          { limit: 40, total: want.length },
+        );
+        expect(byCursor.map((p) => p.id)).toEqual(want);
+        const byOffset = await walkOffset<{ id: number }>(
+          (offset) => feed(user, { ...sort, limit: 100, offset }),
+          { limit: 100, total: want.length },
+        );
+        expect(byOffset.map((p) => p.id)).toEqual(want);
+      }
+    },
+  );
+
+  /**
+   * Rows the page statement of `list` reads from posts (returned or filtered
+   * out, each loop), from EXPLAIN ANALYZE. `total` stands for a total the
+   * list already has (a tag's counter): the page statement then counts nothing.
+   */
+  async function postsRead(list: ListQuery, total = false): Promise<number> {
+    const paginator = new Paginator(t.app.get(CursorCodec));
+    const cut = { keyset: false, take: 21, skip: false };
+    const { statements, params } = paginator.statementsFor(
+      total ? { ...list, total: () => Promise.resolve(UNCOUNTED) } : list,
+      cut,
+    );
+    const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] = await t.db.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${statements.page.text}`,
+      statements.page.values(params),
+    );
+    return rowsOf(plan[0].Plan, 'posts');
+  }
+
+  const feedOf = (user: RegisteredUser) =>
+    t.app.get(PostsRepository).feedQuery(defaultSort(FEED_SORT), user.id);
+
+  it('the feed reads a bounded number of posts, however few the followees post and however many others do', async () => {
+    // The newest 1,000 at most, then the quiet author's own; a walk by date
+    // alone read all 5,000 noise posts to reach the quiet author's.
+    expect(await postsRead(feedOf(sparse))).toBeLessThan(2500);
+    // The busy feed stops at its page: one post in 7 is the active author's.
+    expect(await postsRead(feedOf(reader))).toBeLessThan(2500);
+    // The measure's premise: the noise is there to be read.
+    const all: { n: number }[] = await t.db.query(
+      'SELECT count(*)::int AS n FROM posts WHERE published',
+    );
+    expect(all[0].n).toBeGreaterThan(NOISE);
+  });
+
+  /** A tag-filtered list as a plain query, in the order asked. */
+  async function tagged(tags: string[], search: string | undefined, ascending: boolean) {
+    const dir = ascending ? 'ASC' : 'DESC';
+    const rows: { id: number }[] = await t.db.query(
+      `SELECT p.id FROM posts p
+        WHERE p.published
+          AND (SELECT count(*) FROM post_tags pt JOIN tags g ON g.id = pt.tag_id
+                WHERE pt.post_id = p.id AND g.name = ANY($1)) = cardinality($1)
+          AND ($2::text IS NULL OR lower(p.title) LIKE '%' || $2 || '%' OR lower(p.content) LIKE '%' || $2 || '%')
+        ORDER BY p.created_at ${dir}, p.id ${dir}`,
+      [tags, search ?? null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  it.each([
+    [['old'], undefined],
+    [['busy'], undefined],
+    [['busy'], 'active 1'],
+    [['busy', 'both'], undefined],
+    [['both', 'busy'], 'active'],
+  ])(
+    'a list by tag %j (search %j) walks the tag’s links to the plain query’s list, either way, by cursor and by offset',
+    async (tags: string[], search: string | undefined) => {
+      for (const ascending of [false, true]) {
+        const want = await tagged(tags, search, ascending);
+        expect(want.length).toBeGreaterThan(2);
+        const query: Query = {
+          tag: tags,
+          ...(search === undefined ? {} : { search }),
+          ...(ascending ? { sort: 'createdAt' } : {}),
+        };
+        const total = search === undefined ? want.length : null;
+        const byCursor = await walkCursor<{ id: number }>(
+          (cursor) =>
+            t
+              .http()
+              .get('/api/posts')
+              .query({ ...query, limit: 7, ...(cursor === null ? {} : { cursor }) }),
+          { limit: 7, total },
+        );
+        expect(byCursor.map((p) => p.id)).toEqual(want);
+        const byOffset = await walkOffset<{ id: number }>(
+          (offset) =>
+            t
+              .http()
+              .get('/api/posts')
+              .query({ ...query, limit: 7, offset }),
+          { limit: 7, total },
+        );
+        expect(byOffset.map((p) => p.id)).toEqual(want);
+      }
+    },
+  );
+
+  it('a list by tag reads its page, however old the tag’s posts and however many newer posts there are', async () => {
+    const posts = t.app.get(PostsRepository);
+    const tagId = async (name: string) =>
+      (await t.db.query<{ id: number }[]>(`SELECT id FROM tags WHERE name = $1`, [name]))[0].id;
+    const list = (name: string, id: number) =>
+      posts.listQuery({ tag: [name], sort: parseSort('-createdAt', POST_SORT) }, undefined, [id]);
+    // A large tag (1,500 posts) older than 3,800 others: walking every post by
+    // date and probing the tag, as PostgreSQL chose for a tag that large, read
+    // those 3,800 before the first match.
+    expect(await postsRead(list('vintage', await tagId('vintage')), true)).toBeLessThan(100);
+    // A small one: 3 posts, older than all others.
+    expect(await postsRead(list('old', await tagId('old')), true)).toBeLessThan(100);
+  });
+});
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+function rowsOf(node: PlanNode, relation: string): number {
+  const own =
+    node['Relation Name'] === relation
+      ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops']
+      : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsOf(child, relation), 0);
+}
