@@ -590,6 +590,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conduit/api/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List articles
+         * @description Published articles, newest first (your own drafts too, made through /api, with `author` set to you); list items have no `body`. `articlesCount` is /api’s `meta.total` for the same list.
+         */
+        get: operations["ConduitArticlesController_list"];
+        put?: never;
+        /**
+         * Write an article
+         * @description Published at once; the slug comes from the title. Missing tags are created.
+         */
+        post: operations["ConduitArticlesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your feed
+         * @description Articles by the users you follow, newest first; no `body` in list items.
+         */
+        get: operations["ConduitArticlesController_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article
+         * @description A draft is found only by its author.
+         */
+        get: operations["ConduitArticlesController_view"];
+        /**
+         * Change your article
+         * @description The fields sent: a new title gives a new slug; `tagList` replaces the tags (`[]` clears them, left out keeps them).
+         */
+        put: operations["ConduitArticlesController_update"];
+        post?: never;
+        /**
+         * Delete your article
+         * @description Its favourites, comments and tag links go with it.
+         */
+        delete: operations["ConduitArticlesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/favorite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Favourite an article
+         * @description A vote, as /api’s; favouriting again changes nothing and answers the same.
+         */
+        post: operations["ConduitArticlesController_favorite"];
+        /**
+         * Unfavourite an article
+         * @description Takes your vote back, if there was one.
+         */
+        delete: operations["ConduitArticlesController_unfavorite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's comments
+         * @description Every comment, replies included, oldest first. A read costs its page: at most the first 1000 (`limit` and `offset`, which Conduit clients do not send, page through longer threads).
+         */
+        get: operations["ConduitArticleCommentsController_list"];
+        put?: never;
+        /** Comment on an article */
+        post: operations["ConduitArticleCommentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment
+         * @description By the comment's author (or the article's author, as in /api); replies made through /api go with it. A comment of another article is a 404.
+         */
+        delete: operations["ConduitArticleCommentsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1228,6 +1365,150 @@ export interface components {
         ConduitTagsResponse: {
             /** @description Every tag some published post carries, sorted by name. */
             tags: string[];
+        };
+        ArticleListItemResponse: {
+            /**
+             * @description From the title and the id; a new title gives a new slug.
+             * @example on-the-analytical-engine-1
+             */
+            slug: string;
+            /** @example On the Analytical Engine */
+            title: string;
+            /** @description A summary; empty when the author gave none. */
+            description: string;
+            /** @description Tag names, sorted. */
+            tagList: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Moves on every edit.
+             */
+            updatedAt: string;
+            /** @description Whether you favourited (voted for) it; false when anonymous. */
+            favorited: boolean;
+            /**
+             * Format: int32
+             * @description Its votes, as /api counts them.
+             */
+            favoritesCount: number;
+            author: components["schemas"]["ConduitProfile"];
+        };
+        MultipleArticlesResponse: {
+            articles: components["schemas"]["ArticleListItemResponse"][];
+            /**
+             * Format: int32
+             * @description All matches, as /api’s `meta.total` counts them: exact from a counter (all articles, one author’s, one tag’s), else counted up to 1,000 (1000 means 1,000 or more).
+             */
+            articlesCount: number;
+        };
+        ArticleResponse: {
+            /**
+             * @description From the title and the id; a new title gives a new slug.
+             * @example on-the-analytical-engine-1
+             */
+            slug: string;
+            /** @example On the Analytical Engine */
+            title: string;
+            /** @description A summary; empty when the author gave none. */
+            description: string;
+            /** @description Tag names, sorted. */
+            tagList: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Moves on every edit.
+             */
+            updatedAt: string;
+            /** @description Whether you favourited (voted for) it; false when anonymous. */
+            favorited: boolean;
+            /**
+             * Format: int32
+             * @description Its votes, as /api counts them.
+             */
+            favoritesCount: number;
+            author: components["schemas"]["ConduitProfile"];
+            /** @example It weaves algebraic patterns… */
+            body: string;
+        };
+        SingleArticleResponse: {
+            article: components["schemas"]["ArticleResponse"];
+        };
+        NewArticle: {
+            /** @example On the Analytical Engine */
+            title: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
+            /** @example It weaves algebraic patterns… */
+            body: string;
+            /**
+             * @description Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.
+             * @example [
+             *       "engines",
+             *       "math"
+             *     ]
+             */
+            tagList?: string[];
+        };
+        NewArticleDto: {
+            article: components["schemas"]["NewArticle"];
+        };
+        UpdatedArticle: {
+            /** @example On the Analytical Engine */
+            title?: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
+            /** @example It weaves algebraic patterns… */
+            body?: string;
+            /**
+             * @description Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.
+             * @example [
+             *       "engines",
+             *       "math"
+             *     ]
+             */
+            tagList?: string[];
+        };
+        UpdateArticleDto: {
+            /** @description Only the fields sent change. */
+            article: components["schemas"]["UpdatedArticle"];
+        };
+        ConduitCommentResponse: {
+            /**
+             * Format: int32
+             * @example 1
+             */
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Comments are never edited: the same as `createdAt`.
+             */
+            updatedAt: string;
+            /** @example A fine engine. */
+            body: string;
+            author: components["schemas"]["ConduitProfile"];
+        };
+        MultipleCommentsResponse: {
+            comments: components["schemas"]["ConduitCommentResponse"][];
+        };
+        NewComment: {
+            /** @example A fine engine. */
+            body: string;
+        };
+        NewCommentDto: {
+            comment: components["schemas"]["NewComment"];
+        };
+        SingleCommentResponse: {
+            comment: components["schemas"]["ConduitCommentResponse"];
         };
     };
     responses: never;
@@ -8476,6 +8757,2145 @@ export interface operations {
                      *         ],
                      *         "password": [
                      *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Articles with this tag (trimmed and lowercased). */
+                tag?: string;
+                /** @description Articles by this username. */
+                author?: string;
+                /** @description Articles this username favourited (voted for). */
+                favorited?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleArticlesResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewArticleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_feed: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleArticlesResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/feed",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_favorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/favorite",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_unfavorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/favorite",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description At most this many comments, oldest first; Conduit clients send no limit and get up to 1000. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleCommentsResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleCommentResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
                      *         ]
                      *       }
                      *     }

@@ -4,7 +4,8 @@ import { MAX_LIMIT } from '../common/paging/page-query.dto.js';
 import type { Page } from '../common/paging/page.js';
 import type { ArticleRow } from '../posts/post.row.js';
 import { MAX_TAGS_PER_POST } from '../tags/tag-name.js';
-import { ArticleAuthorResponse } from './article-author.response.js';
+import { authorProfile } from './article-author.js';
+import { ConduitProfile } from './conduit-profile.response.js';
 
 /** An article in a list: everything but its body (RealWorld lists leave it out). */
 export class ArticleListItemResponse {
@@ -48,8 +49,8 @@ export class ArticleListItemResponse {
   @ApiProperty({ ...COUNT_SCHEMA, description: 'Its votes, as /api counts them.' })
   favoritesCount!: number;
 
-  @ApiProperty({ type: ArticleAuthorResponse })
-  author!: ArticleAuthorResponse;
+  @ApiProperty({ type: ConduitProfile })
+  author!: ConduitProfile;
 
   static from(this: void, row: ArticleRow): ArticleListItemResponse {
     return {
@@ -61,7 +62,7 @@ export class ArticleListItemResponse {
       updatedAt: row.updatedAt.toISOString(),
       favorited: row.voted,
       favoritesCount: row.votes,
-      author: ArticleAuthorResponse.from(row),
+      author: authorProfile(row),
     };
   }
 }

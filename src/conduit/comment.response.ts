@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ID_SCHEMA, TIMESTAMP_SCHEMA } from '../common/api-schema.js';
 import type { Page } from '../common/paging/page.js';
 import type { ArticleCommentRow } from '../comments/comment.row.js';
-import { ArticleAuthorResponse } from './article-author.response.js';
+import { authorProfile } from './article-author.js';
+import { ConduitProfile } from './conduit-profile.response.js';
 import { MAX_COMMENTS } from './dto/articles-query.dto.js';
 
 /** A comment as Conduit shows it: flat (a reply is a comment like any other). */
@@ -22,8 +23,8 @@ export class ConduitCommentResponse {
   @ApiProperty({ minLength: 1, maxLength: 5000, example: 'A fine engine.' })
   body!: string;
 
-  @ApiProperty({ type: ArticleAuthorResponse })
-  author!: ArticleAuthorResponse;
+  @ApiProperty({ type: ConduitProfile })
+  author!: ConduitProfile;
 
   static from(this: void, row: ArticleCommentRow): ConduitCommentResponse {
     const createdAt = row.createdAt.toISOString();
@@ -32,7 +33,7 @@ export class ConduitCommentResponse {
       createdAt,
       updatedAt: createdAt,
       body: row.body,
-      author: ArticleAuthorResponse.from(row),
+      author: authorProfile(row),
     };
   }
 }

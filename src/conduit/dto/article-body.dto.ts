@@ -1,17 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsObject, ValidateIf, ValidateNested } from 'class-validator';
-import {
-  ContentField,
-  DescriptionField,
-  TagsField,
-  TitleField,
-} from '../../posts/dto/post-fields.js';
+import { ValidateIf } from 'class-validator';
+import { ContentField, DescriptionField, TagsField, TitleField } from '../../posts/post-fields.js';
+import { Envelope, NotBlank } from './conduit-envelope.js';
 
-/** RealWorld's word for a required text left out, null or blank (after trimming). */
-const NotBlank = () => IsNotEmpty({ message: "can't be blank" });
+/** A field that may be left out, but not sent as null or blank. */
+const Omittable = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
-/** What POST /articles writes: a published post (Conduit has no drafts). */
+/** What POST /articles writes: a published post (Conduit has no drafts), by /api's field rules. */
 export class NewArticle {
   @TitleField()
   @NotBlank()
@@ -30,12 +24,12 @@ export class NewArticle {
 
 /**
  * What PUT /articles/:slug changes: the fields sent. A field may be left
- * out, not sent as null (but `description`, which null clears); `tagList`
- * replaces the set (`[]` clears it).
+ * out, not sent as null (but `description`, which null or blank clears);
+ * `tagList` replaces the set (`[]` clears it).
  */
 export class UpdatedArticle {
   @TitleField(false)
-  @ValidateIf((_o, value) => value !== undefined)
+  @Omittable()
   @NotBlank()
   title?: string;
 
@@ -43,7 +37,7 @@ export class UpdatedArticle {
   description?: string | null;
 
   @ContentField(false)
-  @ValidateIf((_o, value) => value !== undefined)
+  @Omittable()
   @NotBlank()
   body?: string;
 
@@ -52,19 +46,11 @@ export class UpdatedArticle {
 }
 
 export class NewArticleDto {
-  @ApiProperty({ type: NewArticle })
-  @IsDefined({ message: "can't be blank" })
-  @IsObject({ message: 'must be an object' })
-  @ValidateNested()
-  @Type(() => NewArticle)
+  @Envelope(NewArticle)
   article!: NewArticle;
 }
 
 export class UpdateArticleDto {
-  @ApiProperty({ type: UpdatedArticle })
-  @IsDefined({ message: "can't be blank" })
-  @IsObject({ message: 'must be an object' })
-  @ValidateNested()
-  @Type(() => UpdatedArticle)
+  @Envelope(UpdatedArticle, 'Only the fields sent change.')
   article!: UpdatedArticle;
 }

@@ -106,3 +106,10 @@ export class CommentsQueryDto extends OffsetQueryDto {
   )
   limit: number = MAX_COMMENTS;
 }
+
+/** An article's slug in a path: what the database's post_slug() makes (anything else is a 404). */
+export const SLUG_PARAM = {
+  name: 'slug',
+  description: 'The article’s slug.',
+  schema: { type: 'string', maxLength: 100, example: 'on-the-analytical-engine-1' },
+} as const;

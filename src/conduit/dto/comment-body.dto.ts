@@ -1,19 +1,14 @@
-import { ApiProperty, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsObject, ValidateNested } from 'class-validator';
-import { CreateCommentDto } from '../../comments/dto/create-comment.dto.js';
+import { CommentBodyField } from '../../comments/comment-fields.js';
+import { Envelope, NotBlank } from './conduit-envelope.js';
 
-/** A comment's body, by the rules of /api's comments; Conduit's comments answer no other. */
-export class NewComment extends PickType(CreateCommentDto, ['body']) {
-  @IsNotEmpty({ message: "can't be blank" })
-  override body!: string;
+/** A comment's body, by the rules of /api's comments; Conduit's comments have no replies. */
+export class NewComment {
+  @CommentBodyField()
+  @NotBlank()
+  body!: string;
 }
 
 export class NewCommentDto {
-  @ApiProperty({ type: NewComment })
-  @IsDefined({ message: "can't be blank" })
-  @IsObject({ message: 'must be an object' })
-  @ValidateNested()
-  @Type(() => NewComment)
+  @Envelope(NewComment)
   comment!: NewComment;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { IsOmittable } from '../../common/validation.js';
-import { ContentField, DescriptionField, TagsField, TitleField } from './post-fields.js';
+import { ContentField, DescriptionField, TagsField, TitleField } from '../post-fields.js';
 
 export class CreatePostDto {
   @TitleField()

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { Trim, TrimToNull } from '../../common/paging/transforms.js';
-import { IsOmittable } from '../../common/validation.js';
-import { MAX_TAGS_PER_POST, TagList } from '../../tags/tag-name.js';
+import { Trim, TrimToNull } from '../common/paging/transforms.js';
+import { IsOmittable } from '../common/validation.js';
+import { MAX_TAGS_PER_POST, TagList } from '../tags/tag-name.js';
 
 /**
  * The rules of a post's fields, whichever face writes them (/api's `content`
