@@ -79,6 +79,10 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
+      // Every method the API and the Conduit face route (the default is GET, HEAD and POST
+      // only: a browser's PUT /conduit/api/user or DELETE preflight would be refused).
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     });
   }

@@ -151,6 +151,24 @@ describe('mass assignment and data exposure', () => {
     'PATCH /api/posts/{id}': () => ({ title: 'Edited' }),
     'POST /api/posts/{id}/comments': () => ({ body: 'A comment.' }),
   };
+  /** The same for the Conduit face: the fields sit in an envelope (`{ user: {…} }`). */
+  const CONDUIT_BODIES: Record<
+    string,
+    { envelope: string; body: (u: RegisteredUser) => Record<string, unknown> }
+  > = {
+    'POST /conduit/api/users': {
+      envelope: 'user',
+      body: () => {
+        const name = uniqueName('mass');
+        return { email: `${name}@example.com`, username: name, password: 'long enough pass' };
+      },
+    },
+    'POST /conduit/api/users/login': {
+      envelope: 'user',
+      body: (u) => ({ email: u.email, password: u.password }),
+    },
+    'PUT /conduit/api/user': { envelope: 'user', body: () => ({ bio: 'Mass' }) },
+  };
   const FORBIDDEN: Record<string, unknown> = {
     id: 1,
     authorId: 1,
@@ -168,7 +186,9 @@ describe('mass assignment and data exposure', () => {
 
   it('has a body for every operation that reads one', () => {
     const withBody = contract.operations.filter((o) => o.body).map((o) => o.name);
-    expect(withBody.sort()).toEqual(Object.keys(BODIES).sort());
+    expect(withBody.sort()).toEqual(
+      [...Object.keys(BODIES), ...Object.keys(CONDUIT_BODIES)].sort(),
+    );
   });
 
   it('refuses a field no client may set, with 400 naming it, and stores nothing', async () => {
@@ -207,6 +227,22 @@ describe('mass assignment and data exposure', () => {
         expect([name, problem.errors]).toEqual([
           name,
           expect.arrayContaining([expect.objectContaining({ field })]),
+        ]);
+      }
+    }
+    for (const [name, { envelope, body }] of Object.entries(CONDUIT_BODIES)) {
+      const operation = contract.operations.find((o) => o.name === name);
+      if (!operation) throw new Error(`${name} is not documented`);
+      for (const [field, value] of Object.entries(FORBIDDEN)) {
+        const res = await t
+          .http()
+          [operation.method](operation.path)
+          .set(user.auth)
+          .send({ [envelope]: { ...body(user), [field]: value } });
+        expect([name, res.status, res.body]).toEqual([
+          name,
+          422,
+          { errors: { [field]: ['is not allowed'] } },
         ]);
       }
     }

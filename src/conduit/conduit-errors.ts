@@ -138,7 +138,7 @@ export function conduitErrorsOf(
 
 /**
  * `user.email` → `email` (the envelope's name is not the field's); messages
- * in Conduit's words; a blank field says only that.
+ * in Conduit's words.
  */
 function fieldErrors(errors: FieldError[]): Record<string, string[]> {
   const result: Record<string, string[]> = {};
@@ -153,7 +153,9 @@ function fieldErrors(errors: FieldError[]): Record<string, string[]> {
     for (const message of messages) if (!list.includes(message)) list.push(message);
   }
   for (const [field, list] of Object.entries(result)) {
-    if (list.includes(BLANK)) result[field] = [BLANK];
+    // A blank or mistyped value says only that: its other checks add nothing.
+    const first = [BLANK, 'must be a string'].find((m) => list.includes(m));
+    if (first) result[field] = [first];
     else if (list.length === 0) result[field] = ['is invalid'];
   }
   return result;

@@ -12,7 +12,10 @@ export interface ConduitUser {
   email: string;
   password: string;
   token: string;
+  /** `Token <jwt>`, as Conduit clients send it. */
   auth: { Authorization: string };
+  /** The same token as /api takes it. */
+  bearer: { Authorization: string };
 }
 
 /** Registers a user with `POST /conduit/api/users`: 201, signed in with `Token <jwt>`. */
@@ -40,6 +43,7 @@ export async function registerConduitUser(
     ...user,
     token: body.user.token,
     auth: { Authorization: `Token ${body.user.token}` },
+    bearer: { Authorization: `Bearer ${body.user.token}` },
   };
 }
 
