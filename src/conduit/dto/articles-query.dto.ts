@@ -1,9 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET } from '../../common/paging/page-query.dto.js';
-import { ToInt, Trim } from '../../common/paging/transforms.js';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import {
+  DEFAULT_LIMIT,
+  LimitRule,
+  MAX_LIMIT,
+  MAX_OFFSET,
+  OffsetRule,
+} from '../../common/paging/page-query.dto.js';
+import { Trim } from '../../common/paging/transforms.js';
 import { normaliseTagName, TAG_NAME } from '../../tags/tag-name.js';
 import { USERNAME_PATTERN } from '../../users/user-ref.js';
 
@@ -18,11 +24,7 @@ const Limit = (max: number, fallback: number, description: string) =>
       type: 'integer',
       format: 'int32',
     }),
-    IsOptional(),
-    ToInt(),
-    IsInt(),
-    Min(1),
-    Max(max),
+    LimitRule(max),
   );
 
 /** `offset`, with /api's bound (API.md's paging): no deeper than 10,000 rows in. */
@@ -35,11 +37,7 @@ class OffsetQueryDto {
     type: 'integer',
     format: 'int32',
   })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_OFFSET)
+  @OffsetRule(`must not be greater than ${MAX_OFFSET}`)
   offset: number = 0;
 }
 
