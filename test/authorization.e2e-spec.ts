@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from './support/app.js';
 import { Contract, type ContractOperation } from './support/contract.js';
-import { expectProblem, marker, registerUser, type RegisteredUser } from './support/api.js';
+import {
+  expectProblem,
+  marker,
+  registerUser,
+  type HttpResult,
+  type RegisteredUser,
+} from './support/api.js';
+import { CONDUIT, expectConduitError } from './support/conduit.js';
 
 /**
  * The authorization matrix (OWASP API1 and API5): every mutating operation of
@@ -100,10 +107,41 @@ const CASES: Record<string, Case> = {
     other: 'refused',
     owner: 204,
   },
+  // The Conduit face (a Bearer token works there too).
+  'PUT /conduit/api/user': {
+    params: () => ({}),
+    body: () => ({ user: { bio: 'Changed through Conduit' } }),
+    other: 'own',
+    owner: 200,
+  },
+  'POST /conduit/api/profiles/{username}/follow': {
+    params: (a) => ({ username: a.other.username }),
+    other: 'own',
+    owner: 200,
+  },
+  'DELETE /conduit/api/profiles/{username}/follow': {
+    arrange: async (t, a) => {
+      await t.http().post(`/api/users/${a.other.id}/follow`).set(a.owner.auth).expect(201);
+    },
+    params: (a) => ({ username: a.other.username }),
+    other: 'own',
+    owner: 200,
+  },
 };
 
 /** Operations anyone may call: registering and logging in. */
-const PUBLIC = ['POST /api/users', 'POST /api/auth/login'];
+const PUBLIC = [
+  'POST /api/users',
+  'POST /api/auth/login',
+  'POST /conduit/api/users',
+  'POST /conduit/api/users/login',
+];
+
+/** An error in the format of the face the URL is under: a problem, or Conduit's `{ errors }`. */
+function expectError(url: string, res: HttpResult, status: number): void {
+  if (url.startsWith(`${CONDUIT}/`)) expectConduitError(res, status);
+  else expectProblem(res, status);
+}
 
 /**
  * Everything the owner owns, as stored: their account, profile, posts, the
@@ -219,14 +257,14 @@ describe('authorization matrix, generated from the OpenAPI document', () => {
     const othersOwn = await ownedBy(t, a.other.id);
 
     const anonymous = await call(operation, c, a, undefined);
-    expectProblem(anonymous, 401);
+    expectError(operation.path, anonymous, 401);
     expect(await ownedBy(t, a.owner.id)).toEqual(owned);
     expect(await ownedBy(t, a.other.id)).toEqual(othersOwn);
 
     const other = await call(operation, c, a, a.other);
     if (c.other === 'refused') {
       expect([403, 404]).toContain(other.status);
-      expectProblem(other, other.status);
+      expectError(operation.path, other, other.status);
       expect(await ownedBy(t, a.other.id)).toEqual(othersOwn);
     } else {
       expect(other.status).toBeLessThan(500);

@@ -149,6 +149,24 @@ describe('Conduit errors', () => {
     expect(await userCount()).toBe(before);
   });
 
+  it('names fields called like members of Object.prototype as any other (found by the fuzzer)', async () => {
+    const before = await userCount();
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      for (const body of [
+        `{"user":{"username":"proto_x","email":"p@example.com","password":"long enough"},"${name}":"x"}`,
+        `{"user":{"username":"proto_x","email":"p@example.com","password":"long enough","${name}":1}}`,
+      ]) {
+        const res = await t
+          .http()
+          .post(`${CONDUIT}/users`)
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expectConduitError(res, 422, { [name]: ['is not allowed'] });
+      }
+    }
+    expect(await userCount()).toBe(before);
+  });
+
   it('answers wrong types with field errors, not a 500', async () => {
     const res = await t
       .http()

@@ -141,7 +141,8 @@ export function conduitErrorsOf(
  * in Conduit's words.
  */
 function fieldErrors(errors: FieldError[]): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
+  // Field names are the client's (`constructor`, `__proto__` are refused by name): no prototype.
+  const result = Object.create(null) as Record<string, string[]>;
   for (const error of errors) {
     const segments = error.field.split('.');
     const field = segments[1] ?? segments[0];
@@ -152,13 +153,13 @@ function fieldErrors(errors: FieldError[]): Record<string, string[]> {
     const list = (result[field] ??= []);
     for (const message of messages) if (!list.includes(message)) list.push(message);
   }
-  for (const [field, list] of Object.entries(result)) {
-    // A blank or mistyped value says only that: its other checks add nothing.
-    const first = [BLANK, 'must be a string'].find((m) => list.includes(m));
-    if (first) result[field] = [first];
-    else if (list.length === 0) result[field] = ['is invalid'];
-  }
-  return result;
+  // A blank or mistyped value says only that: its other checks add nothing.
+  return Object.fromEntries(
+    Object.entries(result).map(([field, list]) => {
+      const first = [BLANK, 'must be a string'].find((m) => list.includes(m));
+      return [field, first ? [first] : list.length === 0 ? ['is invalid'] : list];
+    }),
+  );
 }
 
 function conduitMessage(message: string): string | null {
