@@ -24,6 +24,8 @@ interface Actors {
   postId: number;
   commentId: number;
   tag: string;
+  /** The post's slug: the Conduit face names it so. */
+  slug: string;
 }
 
 interface Case {
@@ -36,7 +38,53 @@ interface Case {
   owner: number;
 }
 
+/** The Conduit face's articles, favourites and comments: the owner's post and comment as above. */
+const CONDUIT_ARTICLE_CASES: Record<string, Case> = {
+  'POST /conduit/api/articles': {
+    params: () => ({}),
+    body: () => ({ article: { title: 'New', description: 'New', body: 'A new article.' } }),
+    other: 'own',
+    owner: 201,
+  },
+  'PUT /conduit/api/articles/{slug}': {
+    params: (a) => ({ slug: a.slug }),
+    body: () => ({ article: { title: 'Taken over', tagList: ['hijacked'] } }),
+    other: 'refused',
+    owner: 200,
+  },
+  'DELETE /conduit/api/articles/{slug}': {
+    params: (a) => ({ slug: a.slug }),
+    other: 'refused',
+    owner: 204,
+  },
+  'POST /conduit/api/articles/{slug}/favorite': {
+    params: (a) => ({ slug: a.slug }),
+    other: 'own',
+    owner: 200,
+  },
+  'DELETE /conduit/api/articles/{slug}/favorite': {
+    arrange: async (t, a) => {
+      await t.http().post(`/api/posts/${a.postId}/votes`).set(a.owner.auth).expect(201);
+    },
+    params: (a) => ({ slug: a.slug }),
+    other: 'own',
+    owner: 200,
+  },
+  'POST /conduit/api/articles/{slug}/comments': {
+    params: (a) => ({ slug: a.slug }),
+    body: () => ({ comment: { body: 'A comment.' } }),
+    other: 'own',
+    owner: 201,
+  },
+  'DELETE /conduit/api/articles/{slug}/comments/{id}': {
+    params: (a) => ({ slug: a.slug, id: a.commentId }),
+    other: 'refused',
+    owner: 204,
+  },
+};
+
 const CASES: Record<string, Case> = {
+  ...CONDUIT_ARTICLE_CASES,
   'PATCH /api/users/me': {
     params: () => ({}),
     body: (caller) => ({ username: `${caller?.username ?? 'anon'}`.slice(0, 26) + 'x2' }),
@@ -223,12 +271,16 @@ describe('authorization matrix, generated from the OpenAPI document', () => {
       .set(owner.auth)
       .send({ body: 'The owner’s comment.' })
       .expect(201);
+    const slugs: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+      post.body.id,
+    ]);
     return {
       owner,
       other,
       postId: post.body.id as number,
       commentId: comment.body.id as number,
       tag,
+      slug: slugs[0].slug,
     };
   }
 

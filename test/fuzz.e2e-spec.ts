@@ -53,6 +53,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     ids: [1, 2, 2147483647],
     tags: ['fuzz', 'javascript'],
     usernames: ['fuzzer', 'other_user', 'nobody_here'],
+    slugs: ['no-such-article-1'],
   };
 
   beforeAll(async () => {
@@ -82,6 +83,10 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         .send({ body: 'A comment.' })
         .expect(201);
       pools.ids.push(author.id, post.body.id as number, comment.body.id as number);
+      const slugs: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+        post.body.id,
+      ]);
+      pools.slugs.push(slugs[0].slug);
     }
   });
 
