@@ -168,6 +168,16 @@ describe('mass assignment and data exposure', () => {
       body: (u) => ({ email: u.email, password: u.password }),
     },
     'PUT /conduit/api/user': { envelope: 'user', body: () => ({ bio: 'Mass' }) },
+    // Articles and comments ({slug} is the target post's).
+    'POST /conduit/api/articles': {
+      envelope: 'article',
+      body: () => ({ title: 'Mass', description: 'Mass', body: 'Assignment.' }),
+    },
+    'PUT /conduit/api/articles/{slug}': { envelope: 'article', body: () => ({ title: 'Edited' }) },
+    'POST /conduit/api/articles/{slug}/comments': {
+      envelope: 'comment',
+      body: () => ({ body: 'A comment.' }),
+    },
   };
   const FORBIDDEN: Record<string, unknown> = {
     id: 1,
@@ -200,6 +210,9 @@ describe('mass assignment and data exposure', () => {
       .send({ title: 'Target', content: 'Of mass assignment.' })
       .expect(201);
     const postId = post.body.id as number;
+    const slugs: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+      postId,
+    ]);
     const stored = async () =>
       (
         await t.db.query(
@@ -236,7 +249,7 @@ describe('mass assignment and data exposure', () => {
       for (const [field, value] of Object.entries(FORBIDDEN)) {
         const res = await t
           .http()
-          [operation.method](operation.path)
+          [operation.method](operation.path.replace('{slug}', slugs[0].slug))
           .set(user.auth)
           .send({ [envelope]: { ...body(user), [field]: value } });
         expect([name, res.status, res.body]).toEqual([
