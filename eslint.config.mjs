@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 const FEATURES = [
   'auth',
   'comments',
+  'conduit',
   'follows',
   'health',
   'posts',

@@ -158,7 +158,7 @@ export function checkTargets(input: TargetInputs): TargetCheck[] {
   };
   throughput('S1', 'S1', 'ceiling', 0.75);
   throughput('S5', 'S5', 'ceiling', 0.75);
-  for (const id of ['S2', 'S3', 'S6'] as const) throughput(id, 'S1', 'agora', 0.75);
+  for (const id of ['S2', 'S3', 'S6', 'S9'] as const) throughput(id, 'S1', 'agora', 0.75);
   throughput('S4', 'S1', 'agora', 0.5);
 
   const votes = find('S7', 'agora');

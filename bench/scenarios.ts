@@ -27,6 +27,12 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
     read: false,
     ceiling: false,
   },
+  S9: {
+    id: 'S9',
+    title: 'GET /conduit/api/articles (first page, anonymous)',
+    read: true,
+    ceiling: false,
+  },
 };
 
 /** Which of S8's two authors a prepared S8 runs as. */
@@ -113,6 +119,10 @@ export async function prepareScenarios(
         });
         break;
       }
+      case 'S9':
+        // S1's list through the Conduit face: the same statement with the article view.
+        prepared.push(fixed(info, '/conduit/api/articles'));
+        break;
       case 'S6':
         prepared.push({
           info,

@@ -465,6 +465,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conduit/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register (Conduit)
+         * @description The rules of `POST /api/users`; answers the new user with a token.
+         */
+        post: operations["ConduitUsersController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/users/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in (Conduit)
+         * @description By email. Failed attempts count against the same limits as `POST /api/auth/login` (429 with Retry-After).
+         */
+        post: operations["ConduitUsersController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current user (Conduit)
+         * @description With the token sent.
+         */
+        get: operations["ConduitUsersController_current"];
+        /**
+         * Update the current user (Conduit)
+         * @description Any of email, username, password (account) and bio, image (profile), in one transaction; a field left out is kept, `null` or `""` clears bio and image. No current password is asked (RealWorld’s contract); a new password revokes older tokens. The answer carries a token that works after the change.
+         */
+        put: operations["ConduitUsersController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/profiles/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A profile (Conduit) */
+        get: operations["ConduitProfilesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/profiles/{username}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow a user (Conduit)
+         * @description Following again changes nothing. Following yourself is a 422.
+         */
+        post: operations["ConduitProfilesController_follow"];
+        /**
+         * Stop following a user (Conduit)
+         * @description When not following, changes nothing.
+         */
+        delete: operations["ConduitProfilesController_unfollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tags in use (Conduit)
+         * @description Every tag some published post carries, sorted by name.
+         */
+        get: operations["ConduitTagsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List articles
+         * @description Published articles, newest first (your own drafts too, made through /api, with `author` set to you); list items have no `body`. `articlesCount` is /api’s `meta.total` for the same list.
+         */
+        get: operations["ConduitArticlesController_list"];
+        put?: never;
+        /**
+         * Write an article
+         * @description Published at once; the slug comes from the title. Missing tags are created.
+         */
+        post: operations["ConduitArticlesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your feed
+         * @description Articles by the users you follow, newest first; no `body` in list items.
+         */
+        get: operations["ConduitArticlesController_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article
+         * @description A draft is found only by its author.
+         */
+        get: operations["ConduitArticlesController_view"];
+        /**
+         * Change your article
+         * @description The fields sent: a new title gives a new slug; `tagList` replaces the tags (`[]` clears them, left out keeps them).
+         */
+        put: operations["ConduitArticlesController_update"];
+        post?: never;
+        /**
+         * Delete your article
+         * @description Its favourites, comments and tag links go with it.
+         */
+        delete: operations["ConduitArticlesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/favorite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Favourite an article
+         * @description A vote, as /api’s; favouriting again changes nothing and answers the same.
+         */
+        post: operations["ConduitArticlesController_favorite"];
+        /**
+         * Unfavourite an article
+         * @description Takes your vote back, if there was one.
+         */
+        delete: operations["ConduitArticlesController_unfavorite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's comments
+         * @description Every comment, replies included, oldest first. A read costs its page: at most the first 1000 (`limit` and `offset`, which Conduit clients do not send, page through longer threads).
+         */
+        get: operations["ConduitArticleCommentsController_list"];
+        put?: never;
+        /** Comment on an article */
+        post: operations["ConduitArticleCommentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conduit/api/articles/{slug}/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment
+         * @description By the comment's author (or the article's author, as in /api); replies made through /api go with it. A comment of another article is a 404.
+         */
+        delete: operations["ConduitArticleCommentsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -980,6 +1242,273 @@ export interface components {
             mostProlificAuthor: components["schemas"]["MostProlificAuthor"] | null;
             /** @description Most voted published post (null while no published post has a vote); ties go to the oldest. */
             mostVotedPost: components["schemas"]["MostVotedPost"] | null;
+        };
+        ConduitErrorsResponse: {
+            /**
+             * @description Each key names a field (`email`), a resource (`article`, `profile`) or what failed (`token`, `credentials`, `body`, `path`, `request`, `server`); its messages follow it in a sentence ("email can't be blank").
+             * @example {
+             *       "email": [
+             *         "can't be blank"
+             *       ]
+             *     }
+             */
+            errors: {
+                [key: string]: string[];
+            };
+        };
+        ConduitNewUserDto: {
+            /**
+             * @description Letters, digits and underscores; unique case-insensitively.
+             * @example ada_l
+             */
+            username: string;
+            /**
+             * Format: email
+             * @description Stored lowercased; unique.
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Format: password
+             * @example correct horse battery
+             */
+            password: string;
+        };
+        ConduitRegisterDto: {
+            user: components["schemas"]["ConduitNewUserDto"];
+        };
+        ConduitUser: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @description A JWT to send as `Authorization: Token <jwt>` (the same tokens as /api). */
+            token: string;
+            /** @example ada_l */
+            username: string;
+            /**
+             * @description The profile's bio; null when none.
+             * @example Analyst of engines.
+             */
+            bio: string | null;
+            /**
+             * Format: uri
+             * @description The profile's avatar URL; null when none.
+             * @example https://example.com/ada.png
+             */
+            image: string | null;
+        };
+        ConduitUserResponse: {
+            user: components["schemas"]["ConduitUser"];
+        };
+        ConduitCredentialsDto: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Format: password
+             * @example correct horse battery
+             */
+            password: string;
+        };
+        ConduitLoginDto: {
+            user: components["schemas"]["ConduitCredentialsDto"];
+        };
+        ConduitUserChangesDto: {
+            /**
+             * Format: email
+             * @description Stored lowercased; unique.
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description Letters, digits and underscores; unique case-insensitively.
+             * @example ada_l
+             */
+            username?: string;
+            /**
+             * Format: password
+             * @description A new password; empty or left out keeps the current one.
+             * @example correct horse battery
+             */
+            password?: string;
+            bio?: string | null;
+            /**
+             * Format: uri
+             * @description The avatar: an https URL.
+             * @example https://example.com/ada.png
+             */
+            image?: string | null;
+        };
+        ConduitUpdateUserDto: {
+            user: components["schemas"]["ConduitUserChangesDto"];
+        };
+        ConduitProfile: {
+            /** @example ada_l */
+            username: string;
+            /** @example Analyst of engines. */
+            bio: string | null;
+            /**
+             * Format: uri
+             * @example https://example.com/ada.png
+             */
+            image: string | null;
+            /** @description Whether the caller follows them; false when anonymous. */
+            following: boolean;
+        };
+        ConduitProfileResponse: {
+            profile: components["schemas"]["ConduitProfile"];
+        };
+        ConduitTagsResponse: {
+            /** @description Every tag some published post carries, sorted by name. */
+            tags: string[];
+        };
+        ArticleListItemResponse: {
+            /**
+             * @description From the title and the id; a new title gives a new slug.
+             * @example on-the-analytical-engine-1
+             */
+            slug: string;
+            /** @example On the Analytical Engine */
+            title: string;
+            /** @description A summary; empty when the author gave none. */
+            description: string;
+            /** @description Tag names, sorted. */
+            tagList: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Moves on every edit.
+             */
+            updatedAt: string;
+            /** @description Whether you favourited (voted for) it; false when anonymous. */
+            favorited: boolean;
+            /**
+             * Format: int32
+             * @description Its votes, as /api counts them.
+             */
+            favoritesCount: number;
+            author: components["schemas"]["ConduitProfile"];
+        };
+        MultipleArticlesResponse: {
+            articles: components["schemas"]["ArticleListItemResponse"][];
+            /**
+             * Format: int32
+             * @description All matches, as /api’s `meta.total` counts them: exact from a counter (all articles, one author’s, one tag’s), else counted up to 1,000 (1000 means 1,000 or more).
+             */
+            articlesCount: number;
+        };
+        ArticleResponse: {
+            /**
+             * @description From the title and the id; a new title gives a new slug.
+             * @example on-the-analytical-engine-1
+             */
+            slug: string;
+            /** @example On the Analytical Engine */
+            title: string;
+            /** @description A summary; empty when the author gave none. */
+            description: string;
+            /** @description Tag names, sorted. */
+            tagList: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Moves on every edit.
+             */
+            updatedAt: string;
+            /** @description Whether you favourited (voted for) it; false when anonymous. */
+            favorited: boolean;
+            /**
+             * Format: int32
+             * @description Its votes, as /api counts them.
+             */
+            favoritesCount: number;
+            author: components["schemas"]["ConduitProfile"];
+            /** @example It weaves algebraic patterns… */
+            body: string;
+        };
+        SingleArticleResponse: {
+            article: components["schemas"]["ArticleResponse"];
+        };
+        NewArticle: {
+            /** @example On the Analytical Engine */
+            title: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
+            /** @example It weaves algebraic patterns… */
+            body: string;
+            /**
+             * @description Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.
+             * @example [
+             *       "engines",
+             *       "math"
+             *     ]
+             */
+            tagList?: string[];
+        };
+        NewArticleDto: {
+            article: components["schemas"]["NewArticle"];
+        };
+        UpdatedArticle: {
+            /** @example On the Analytical Engine */
+            title?: string;
+            /**
+             * @description A summary (trimmed; blank or null for none).
+             * @example Notes on the engine that computes Bernoulli numbers.
+             */
+            description?: string | null;
+            /** @example It weaves algebraic patterns… */
+            body?: string;
+            /**
+             * @description Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.
+             * @example [
+             *       "engines",
+             *       "math"
+             *     ]
+             */
+            tagList?: string[];
+        };
+        UpdateArticleDto: {
+            /** @description Only the fields sent change. */
+            article: components["schemas"]["UpdatedArticle"];
+        };
+        ConduitCommentResponse: {
+            /**
+             * Format: int32
+             * @example 1
+             */
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Comments are never edited: the same as `createdAt`.
+             */
+            updatedAt: string;
+            /** @example A fine engine. */
+            body: string;
+            author: components["schemas"]["ConduitProfile"];
+        };
+        MultipleCommentsResponse: {
+            comments: components["schemas"]["ConduitCommentResponse"][];
+        };
+        NewComment: {
+            /** @example A fine engine. */
+            body: string;
+        };
+        NewCommentDto: {
+            comment: components["schemas"]["NewComment"];
+        };
+        SingleCommentResponse: {
+            comment: components["schemas"]["ConduitCommentResponse"];
         };
     };
     responses: never;
@@ -6792,6 +7321,3622 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ConduitUsersController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConduitRegisterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitUserResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/users",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Already taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "username": [
+                     *           "has already been taken"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitUsersController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConduitLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitUserResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/users/login",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitUsersController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitUserResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/user",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitUsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConduitUpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitUserResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/user",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Already taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "username": [
+                     *           "has already been taken"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitProfilesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A username (matched case-insensitively). */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitProfileResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/profiles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitProfilesController_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A username (matched case-insensitively). */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitProfileResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/profiles/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitProfilesController_unfollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A username (matched case-insensitively). */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitProfileResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/profiles/42/follow",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitTagsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConduitTagsResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/tags",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Articles with this tag (trimmed and lowercased). */
+                tag?: string;
+                /** @description Articles by this username. */
+                author?: string;
+                /** @description Articles this username favourited (voted for). */
+                favorited?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleArticlesResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewArticleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_feed: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleArticlesResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/feed",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_favorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/favorite",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticlesController_unfavorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleArticleResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/favorite",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip; at most 10000 (Conduit has no cursor: narrow the list instead). */
+                offset?: number;
+                /** @description At most this many comments, oldest first; Conduit clients send no limit and get up to 1000. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MultipleCommentsResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleCommentResponse"];
+                };
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+        };
+    };
+    ConduitArticleCommentsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not well-formed HTTP/1.1 (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must be 1 to 200 characters long"
+                     *         }
+                     *       ],
+                     *       "instance": "/conduit/api/articles/42/comments/42",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The token is missing (`token: ["is missing"]`), or invalid, expired or revoked (`token: ["is invalid"]`); wrong login credentials (`credentials: ["invalid"]`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "token": [
+                     *           "is missing"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not the owner. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "article": [
+                     *           "forbidden"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "profile": [
+                     *           "not found"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers did not arrive in time (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Timeout",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Request body over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "is too large (maximum is 100 kB)"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "body": [
+                     *           "must be application/json"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Invalid input, each broken field with its messages (also a body that is not JSON, or a path or query that is not well-formed). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "email": [
+                     *           "can't be blank"
+                     *         ],
+                     *         "password": [
+                     *           "must be 8 to 128 characters long"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description Too many requests from this client (writes), or too many failed logins; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "request": [
+                     *           "was refused: too many attempts; retry after 60 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KiB (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Request Header Fields Too Large",
+                     *       "status": 431,
+                     *       "detail": "The request line and headers are larger than the 16 KiB limit.",
+                     *       "requestId": "3f0c8a52-6f1e-4a4b-9c61-0d5f3e2b7a19"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The database is unavailable, or the server is shutting down; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": {
+                     *         "server": [
+                     *           "is unavailable; retry after 5 s"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConduitErrorsResponse"];
                 };
             };
         };

@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CommentsModule } from './comments/comments.module.js';
+import { ConduitModule } from './conduit/conduit.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
@@ -45,6 +46,7 @@ import { UsersModule } from './users/users.module.js';
     FollowsModule,
     CommentsModule,
     StatsModule,
+    ConduitModule,
   ],
   providers: [
     {

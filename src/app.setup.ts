@@ -13,6 +13,9 @@ import { useBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { illFormedFields, parseQueryString } from './http/request-text.js';
 import type { AppConfig } from './config/app.config.js';
+import { useErrorDialect } from './common/problems/error-dialects.js';
+import { conduitErrorDialect } from './conduit/conduit-errors.js';
+import { CONDUIT_PREFIX_EXCLUSION } from './conduit/conduit-prefix.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 /** Retry-After of the 503 a request gets when it arrives while the server shuts down. */
@@ -68,11 +71,18 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/live', method: RequestMethod.GET },
+      CONDUIT_PREFIX_EXCLUSION,
     ],
   });
+  // Errors under /conduit/api in RealWorld's format, wherever they are raised (error-dialects.ts).
+  useErrorDialect(fastify, conduitErrorDialect);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
+      // Every method the API and the Conduit face route (the default is GET, HEAD and POST
+      // only: a browser's PUT /conduit/api/user or DELETE preflight would be refused).
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     });
   }

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from './support/app.js';
 import { Contract, type ContractOperation } from './support/contract.js';
-import { expectProblem, marker, registerUser, type RegisteredUser } from './support/api.js';
+import {
+  expectProblem,
+  marker,
+  registerUser,
+  type HttpResult,
+  type RegisteredUser,
+} from './support/api.js';
+import { CONDUIT, expectConduitError } from './support/conduit.js';
 
 /**
  * The authorization matrix (OWASP API1 and API5): every mutating operation of
@@ -17,6 +24,8 @@ interface Actors {
   postId: number;
   commentId: number;
   tag: string;
+  /** The post's slug: the Conduit face names it so. */
+  slug: string;
 }
 
 interface Case {
@@ -29,7 +38,53 @@ interface Case {
   owner: number;
 }
 
+/** The Conduit face's articles, favourites and comments: the owner's post and comment as above. */
+const CONDUIT_ARTICLE_CASES: Record<string, Case> = {
+  'POST /conduit/api/articles': {
+    params: () => ({}),
+    body: () => ({ article: { title: 'New', description: 'New', body: 'A new article.' } }),
+    other: 'own',
+    owner: 201,
+  },
+  'PUT /conduit/api/articles/{slug}': {
+    params: (a) => ({ slug: a.slug }),
+    body: () => ({ article: { title: 'Taken over', tagList: ['hijacked'] } }),
+    other: 'refused',
+    owner: 200,
+  },
+  'DELETE /conduit/api/articles/{slug}': {
+    params: (a) => ({ slug: a.slug }),
+    other: 'refused',
+    owner: 204,
+  },
+  'POST /conduit/api/articles/{slug}/favorite': {
+    params: (a) => ({ slug: a.slug }),
+    other: 'own',
+    owner: 200,
+  },
+  'DELETE /conduit/api/articles/{slug}/favorite': {
+    arrange: async (t, a) => {
+      await t.http().post(`/api/posts/${a.postId}/votes`).set(a.owner.auth).expect(201);
+    },
+    params: (a) => ({ slug: a.slug }),
+    other: 'own',
+    owner: 200,
+  },
+  'POST /conduit/api/articles/{slug}/comments': {
+    params: (a) => ({ slug: a.slug }),
+    body: () => ({ comment: { body: 'A comment.' } }),
+    other: 'own',
+    owner: 201,
+  },
+  'DELETE /conduit/api/articles/{slug}/comments/{id}': {
+    params: (a) => ({ slug: a.slug, id: a.commentId }),
+    other: 'refused',
+    owner: 204,
+  },
+};
+
 const CASES: Record<string, Case> = {
+  ...CONDUIT_ARTICLE_CASES,
   'PATCH /api/users/me': {
     params: () => ({}),
     body: (caller) => ({ username: `${caller?.username ?? 'anon'}`.slice(0, 26) + 'x2' }),
@@ -100,10 +155,41 @@ const CASES: Record<string, Case> = {
     other: 'refused',
     owner: 204,
   },
+  // The Conduit face (a Bearer token works there too).
+  'PUT /conduit/api/user': {
+    params: () => ({}),
+    body: () => ({ user: { bio: 'Changed through Conduit' } }),
+    other: 'own',
+    owner: 200,
+  },
+  'POST /conduit/api/profiles/{username}/follow': {
+    params: (a) => ({ username: a.other.username }),
+    other: 'own',
+    owner: 200,
+  },
+  'DELETE /conduit/api/profiles/{username}/follow': {
+    arrange: async (t, a) => {
+      await t.http().post(`/api/users/${a.other.id}/follow`).set(a.owner.auth).expect(201);
+    },
+    params: (a) => ({ username: a.other.username }),
+    other: 'own',
+    owner: 200,
+  },
 };
 
 /** Operations anyone may call: registering and logging in. */
-const PUBLIC = ['POST /api/users', 'POST /api/auth/login'];
+const PUBLIC = [
+  'POST /api/users',
+  'POST /api/auth/login',
+  'POST /conduit/api/users',
+  'POST /conduit/api/users/login',
+];
+
+/** An error in the format of the face the URL is under: a problem, or Conduit's `{ errors }`. */
+function expectError(url: string, res: HttpResult, status: number): void {
+  if (url.startsWith(`${CONDUIT}/`)) expectConduitError(res, status);
+  else expectProblem(res, status);
+}
 
 /**
  * Everything the owner owns, as stored: their account, profile, posts, the
@@ -185,12 +271,16 @@ describe('authorization matrix, generated from the OpenAPI document', () => {
       .set(owner.auth)
       .send({ body: 'The owner’s comment.' })
       .expect(201);
+    const slugs: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+      post.body.id,
+    ]);
     return {
       owner,
       other,
       postId: post.body.id as number,
       commentId: comment.body.id as number,
       tag,
+      slug: slugs[0].slug,
     };
   }
 
@@ -219,14 +309,14 @@ describe('authorization matrix, generated from the OpenAPI document', () => {
     const othersOwn = await ownedBy(t, a.other.id);
 
     const anonymous = await call(operation, c, a, undefined);
-    expectProblem(anonymous, 401);
+    expectError(operation.path, anonymous, 401);
     expect(await ownedBy(t, a.owner.id)).toEqual(owned);
     expect(await ownedBy(t, a.other.id)).toEqual(othersOwn);
 
     const other = await call(operation, c, a, a.other);
     if (c.other === 'refused') {
       expect([403, 404]).toContain(other.status);
-      expectProblem(other, other.status);
+      expectError(operation.path, other, other.status);
       expect(await ownedBy(t, a.other.id)).toEqual(othersOwn);
     } else {
       expect(other.status).toBeLessThan(500);

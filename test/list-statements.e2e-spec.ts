@@ -3,7 +3,7 @@ import { CursorCodec } from '../src/common/paging/cursor.js';
 import { Paginator, type Cut, type ListQuery } from '../src/common/paging/paginator.js';
 import { defaultSort, parseSort, sortValues, type SortTerm } from '../src/common/paging/sort.js';
 import { FEED_SORT, POST_SORT } from '../src/posts/post-sort.js';
-import { PostsRepository, type PostFilters } from '../src/posts/posts.repository.js';
+import { PostsRepository, type PostFilters, type PostView } from '../src/posts/posts.repository.js';
 import type { UserRef } from '../src/users/user-ref.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -102,6 +102,28 @@ describe('compiled list statements', () => {
       posts.feedQuery(sort, 3),
       posts.feedQuery(sort, 4),
     ]);
+    expect(compare(lists)).toBe(lists.length * 2 * CUTS.length);
+  });
+
+  it('the Conduit face: its views and its `favorited` filter, with /api’s lists in the same cache', () => {
+    const views: PostView[] = ['post', 'article', 'article-item'];
+    const lists: ListQuery[] = [];
+    for (const sort of [defaultSort(POST_SORT), parseSort('-votes', POST_SORT)]) {
+      for (const author of [undefined, { username: 'ada_l' }]) {
+        for (const votedBy of [undefined, 'grace_h']) {
+          for (const tag of [[], ['math']]) {
+            for (const viewerId of [undefined, 3]) {
+              for (const view of views) {
+                const filters = { author, votedBy, tag, sort };
+                lists.push(posts.listQuery(filters, viewerId, undefined, view));
+                lists.push(posts.listQuery(filters, viewerId, [100], view));
+              }
+            }
+          }
+        }
+      }
+      for (const view of views) lists.push(posts.feedQuery(sort, 3, view));
+    }
     expect(compare(lists)).toBe(lists.length * 2 * CUTS.length);
   });
 

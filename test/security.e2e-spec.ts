@@ -151,6 +151,34 @@ describe('mass assignment and data exposure', () => {
     'PATCH /api/posts/{id}': () => ({ title: 'Edited' }),
     'POST /api/posts/{id}/comments': () => ({ body: 'A comment.' }),
   };
+  /** The same for the Conduit face: the fields sit in an envelope (`{ user: {…} }`). */
+  const CONDUIT_BODIES: Record<
+    string,
+    { envelope: string; body: (u: RegisteredUser) => Record<string, unknown> }
+  > = {
+    'POST /conduit/api/users': {
+      envelope: 'user',
+      body: () => {
+        const name = uniqueName('mass');
+        return { email: `${name}@example.com`, username: name, password: 'long enough pass' };
+      },
+    },
+    'POST /conduit/api/users/login': {
+      envelope: 'user',
+      body: (u) => ({ email: u.email, password: u.password }),
+    },
+    'PUT /conduit/api/user': { envelope: 'user', body: () => ({ bio: 'Mass' }) },
+    // Articles and comments ({slug} is the target post's).
+    'POST /conduit/api/articles': {
+      envelope: 'article',
+      body: () => ({ title: 'Mass', description: 'Mass', body: 'Assignment.' }),
+    },
+    'PUT /conduit/api/articles/{slug}': { envelope: 'article', body: () => ({ title: 'Edited' }) },
+    'POST /conduit/api/articles/{slug}/comments': {
+      envelope: 'comment',
+      body: () => ({ body: 'A comment.' }),
+    },
+  };
   const FORBIDDEN: Record<string, unknown> = {
     id: 1,
     authorId: 1,
@@ -168,7 +196,9 @@ describe('mass assignment and data exposure', () => {
 
   it('has a body for every operation that reads one', () => {
     const withBody = contract.operations.filter((o) => o.body).map((o) => o.name);
-    expect(withBody.sort()).toEqual(Object.keys(BODIES).sort());
+    expect(withBody.sort()).toEqual(
+      [...Object.keys(BODIES), ...Object.keys(CONDUIT_BODIES)].sort(),
+    );
   });
 
   it('refuses a field no client may set, with 400 naming it, and stores nothing', async () => {
@@ -180,6 +210,9 @@ describe('mass assignment and data exposure', () => {
       .send({ title: 'Target', content: 'Of mass assignment.' })
       .expect(201);
     const postId = post.body.id as number;
+    const slugs: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+      postId,
+    ]);
     const stored = async () =>
       (
         await t.db.query(
@@ -207,6 +240,22 @@ describe('mass assignment and data exposure', () => {
         expect([name, problem.errors]).toEqual([
           name,
           expect.arrayContaining([expect.objectContaining({ field })]),
+        ]);
+      }
+    }
+    for (const [name, { envelope, body }] of Object.entries(CONDUIT_BODIES)) {
+      const operation = contract.operations.find((o) => o.name === name);
+      if (!operation) throw new Error(`${name} is not documented`);
+      for (const [field, value] of Object.entries(FORBIDDEN)) {
+        const res = await t
+          .http()
+          [operation.method](operation.path.replace('{slug}', slugs[0].slug))
+          .set(user.auth)
+          .send({ [envelope]: { ...body(user), [field]: value } });
+        expect([name, res.status, res.body]).toEqual([
+          name,
+          422,
+          { errors: { [field]: ['is not allowed'] } },
         ]);
       }
     }

@@ -36,6 +36,7 @@ describe('SQL of the hot requests (src/**/queries/*.sql)', () => {
   let post: Schemas['PostResponse'];
   let tag: string;
   let cursor: string;
+  let slug: string;
 
   beforeAll(async () => {
     if (UPDATE && process.env.CI) throw new Error('SQL snapshots are not rewritten in CI');
@@ -55,6 +56,10 @@ describe('SQL of the hot requests (src/**/queries/*.sql)', () => {
     await t.http().post(`/api/users/${author.id}/follow`).set(reader.auth).expect(201);
     const first = await t.http().get('/api/posts').query({ sort: '-votes', limit: 1 }).expect(200);
     cursor = (first.body as { meta: { nextCursor: string } }).meta.nextCursor;
+    const rows: { slug: string }[] = await t.db.query('SELECT slug FROM posts WHERE id = $1', [
+      post.id,
+    ]);
+    slug = rows[0].slug;
   });
 
   afterAll(async () => {
@@ -107,6 +112,27 @@ describe('SQL of the hot requests (src/**/queries/*.sql)', () => {
       file: 'posts/queries/post.signed-in.sql',
       title: 'GET /api/posts/{id}, signed in',
       send: () => get(`/api/posts/${post.id}`, {}, reader),
+    },
+    // The Conduit face's reads: the same statements, with the article view.
+    {
+      file: 'posts/queries/article-list.sql',
+      title: 'GET /conduit/api/articles',
+      send: () => get('/conduit/api/articles'),
+    },
+    {
+      file: 'posts/queries/article-list.signed-in.favorited.sql',
+      title: 'GET /conduit/api/articles?favorited=…, signed in',
+      send: () => get('/conduit/api/articles', { favorited: reader.username }, reader),
+    },
+    {
+      file: 'posts/queries/article.signed-in.sql',
+      title: 'GET /conduit/api/articles/{slug}, signed in',
+      send: () => get(`/conduit/api/articles/${slug}`, {}, reader),
+    },
+    {
+      file: 'comments/queries/article-comments.sql',
+      title: 'GET /conduit/api/articles/{slug}/comments',
+      send: () => get(`/conduit/api/articles/${slug}/comments`),
     },
     {
       file: 'posts/queries/feed.sql',

@@ -34,5 +34,6 @@ import { TokenService } from './token.service.js';
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
+  exports: [AuthService, LoginThrottleGuard, LoginAttemptInterceptor],
 })
 export class AuthModule {}

@@ -18,6 +18,13 @@ export class AuthService {
     const account = await this.users.findLoginAccount(login);
     const matches = await this.users.passwordMatches(account, password);
     if (!account || !matches) throw new UnauthorizedException('Wrong username or password.');
-    return this.tokens.issue(account.id, account.tokenVersion);
+    return { userId: account.id, ...(await this.tokens.issue(account.id, account.tokenVersion)) };
+  }
+
+  /** A token for the user as their account stands now (after a password change, of the new version). */
+  async issueFor(userId: number): Promise<string> {
+    const version = await this.users.tokenVersion(userId);
+    if (version === undefined) throw new UnauthorizedException('This account no longer exists.');
+    return (await this.tokens.issue(userId, version)).token;
   }
 }

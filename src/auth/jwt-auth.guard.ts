@@ -3,7 +3,23 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../common/auth/public.decorator.js';
+import { DEFAULT_TOKEN_SCHEMES, TOKEN_SCHEMES } from '../common/auth/token-schemes.decorator.js';
 import { ProblemException, problem } from '../common/problems/problem.js';
+
+/** The schemes the guard accepted for a request, for JwtStrategy's extractor (tokenFromHeader). */
+const schemesOfRequest = new WeakMap<object, readonly string[]>();
+
+/**
+ * The access token of an `Authorization: <scheme> <token>` header, when the
+ * scheme is one the route accepts (Bearer unless @TokenSchemes() says more).
+ */
+export function tokenFromHeader(request: FastifyRequest): string | null {
+  // Read as passport-jwt's own Bearer extractor reads the header.
+  const match = /(\S+)\s+(\S+)/.exec(request.headers.authorization ?? '');
+  if (!match) return null;
+  const schemes = schemesOfRequest.get(request) ?? DEFAULT_TOKEN_SCHEMES;
+  return schemes.some((s) => s.toLowerCase() === match[1].toLowerCase()) ? match[2] : null;
+}
 
 /**
  * Default-deny: every route needs a valid bearer token unless marked @Public().
@@ -16,14 +32,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
+    const schemes =
+      this.reflector.getAllAndOverride<string[] | undefined>(TOKEN_SCHEMES, targets) ??
+      DEFAULT_TOKEN_SCHEMES;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    // On a public route only a bearer token is "a token": other schemes (Swagger UI may
-    // send OAuth2 client credentials as Basic to the token endpoint) leave the caller anonymous.
-    if (isPublic && !/^bearer(\s|$)/i.test(request.headers.authorization ?? '')) return true;
+    schemesOfRequest.set(request, schemes);
+    // On a public route only a token scheme's credentials are "a token": other schemes (Swagger UI
+    // may send OAuth2 client credentials as Basic to the token endpoint) leave the caller anonymous.
+    const scheme = /^(\S+)(\s|$)/.exec(request.headers.authorization ?? '')?.[1]?.toLowerCase();
+    if (isPublic && !schemes.some((s) => s.toLowerCase() === scheme)) return true;
     return super.canActivate(context);
   }
 

@@ -1,6 +1,6 @@
 import {
+  HttpException,
   Injectable,
-  UnauthorizedException,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -13,7 +13,8 @@ import { LOGIN_ACCOUNT, loginAttemptOf } from './login-throttle.guard.js';
  * Settles what LoginThrottleGuard counted. A wrong password (401) stays a
  * failure for the account and the client. A success clears the account's
  * failures and is no failure of the client. Anything else (a 400 body, a
- * database that did not answer) decided nothing and counts for nobody.
+ * database that did not answer) decided nothing and counts for nobody. (A 401
+ * of any class: the Conduit face answers wrong credentials in its own words.)
  */
 @Injectable()
 export class LoginAttemptInterceptor implements NestInterceptor {
@@ -33,7 +34,7 @@ export class LoginAttemptInterceptor implements NestInterceptor {
         return value;
       }),
       catchError(async (error: unknown) => {
-        if (!(error instanceof UnauthorizedException)) {
+        if (!(error instanceof HttpException && error.getStatus() === 401)) {
           await Promise.all(hits.map((hit) => this.store.takeBack(hit.key, hit.name)));
         }
         throw error;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
@@ -16,9 +16,29 @@ export function loginAttemptOf(request: object): CountedHit[] {
   return attempts.get(request) ?? [];
 }
 
+const LOGIN_NAME_IN = 'agora:loginNameIn';
+
+/** Reads the login name out of a login route's body (not yet validated). */
+export type LoginNameReader = (body: unknown) => unknown;
+
+const inUsername: LoginNameReader = (body) =>
+  (body as { username?: unknown } | undefined)?.username;
+
+/**
+ * Where a login route's body carries the login name, when it is not `username`
+ * (the Conduit face's `{ user: { email } }`): the limits count by that name.
+ */
+export const LoginNameIn = (read: LoginNameReader): MethodDecorator =>
+  SetMetadata(LOGIN_NAME_IN, read);
+
 /** The login name of a body that has one worth looking up (the DTO validates it after the guards). */
-function loginName(request: FastifyRequest): string | undefined {
-  const name = (request.body as { username?: unknown } | undefined)?.username;
+function loginName(
+  reflector: Reflector,
+  context: ExecutionContext,
+  request: FastifyRequest,
+): string | undefined {
+  const read = reflector.get<LoginNameReader | undefined>(LOGIN_NAME_IN, context.getHandler());
+  const name = (read ?? inUsername)(request.body);
   if (typeof name !== 'string') return undefined;
   const trimmed = name.trim();
   return trimmed.length > 0 && trimmed.length <= 254 ? trimmed : undefined;
@@ -55,8 +75,10 @@ export class LoginThrottleGuard extends RateLimitGuard {
             limit: config.loginMaxFailures,
             ttl,
             blockDuration: 0,
-            skipIf: (context) => !loginName(context.switchToHttp().getRequest<FastifyRequest>()),
-            getTracker: (request) => accountOf(users, request as FastifyRequest),
+            skipIf: (context) =>
+              !loginName(reflector, context, context.switchToHttp().getRequest<FastifyRequest>()),
+            getTracker: (request, context) =>
+              accountOf(users, loginName(reflector, context, request as FastifyRequest)),
           },
           { name: LOGIN_CLIENT, limit: config.loginMaxFailuresPerClient, ttl, blockDuration: 0 },
         ],
@@ -74,8 +96,8 @@ export class LoginThrottleGuard extends RateLimitGuard {
 }
 
 /** The account a login names: its user's id, or the name itself when no user has it. */
-async function accountOf(users: UsersService, request: FastifyRequest): Promise<string> {
-  const name = loginName(request) ?? '';
+async function accountOf(users: UsersService, login: string | undefined): Promise<string> {
+  const name = login ?? '';
   const account = await users.findLoginAccount(name);
   return account ? `id:${account.id}` : `unknown:${name.toLowerCase()}`;
 }

@@ -10,6 +10,14 @@ export interface CommentRow {
   authorDisplayName: string | null;
 }
 
+/** A comment as the Conduit face shows it: its author as a Conduit profile too. */
+export interface ArticleCommentRow extends CommentRow {
+  authorBio: string | null;
+  authorImage: string | null;
+  /** Whether the caller follows the author; false when anonymous. */
+  authorFollowed: boolean;
+}
+
 /** What the rules need about a comment: its author, its post, the post's author and visibility. */
 export interface CommentAccess {
   id: number;

@@ -8,5 +8,7 @@ import { CommentsService } from './comments.service.js';
   imports: [PostsModule],
   controllers: [CommentsController],
   providers: [CommentsRepository, CommentsService],
+  // The Conduit face's comments.
+  exports: [CommentsService],
 })
 export class CommentsModule {}

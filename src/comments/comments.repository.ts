@@ -7,7 +7,18 @@ import { Paginator } from '../common/paging/paginator.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { postVisibleToViewerSql } from '../posts/post-visibility.js';
 import { Comment } from './comment.entity.js';
-import type { CommentAccess, CommentRow } from './comment.row.js';
+import type { ArticleCommentRow, CommentAccess, CommentRow } from './comment.row.js';
+
+/**
+ * Which comments of a post a list holds: the top level, the direct replies of
+ * one comment (its id), or all of them, replies included (the Conduit face's
+ * flat list).
+ */
+export type CommentLevel = 'top' | number | 'all';
+
+/** The row a read selects: /api's Comment, or with the author as a Conduit profile. */
+export type CommentView = 'comment' | 'article';
+type RowOf<V extends CommentView> = V extends 'comment' ? CommentRow : ArticleCommentRow;
 
 @Injectable()
 export class CommentsRepository {
@@ -17,43 +28,50 @@ export class CommentsRepository {
   ) {}
 
   /**
-   * A post's top-level comments, or the direct replies of one of them; none
-   * when the viewer may not see the post (a draft is its author's alone).
+   * A post's comments at one level (see CommentLevel); none when the viewer
+   * may not see the post (a draft is its author's alone).
    */
-  findPage(
+  findPage<V extends CommentView = 'comment'>(
     postId: number,
-    parentId: number | undefined,
+    level: CommentLevel,
     viewerId: number | undefined,
     query: PageQueryDto & { sort: SortTerm[] },
-  ): Promise<Page<CommentRow>> {
+    view?: V,
+  ): Promise<Page<RowOf<V>>> {
     return this.paginator.run(
       {
-        scope: `comments:${postId}:${parentId ?? 'top'}`,
+        scope: `comments:${postId}:${level}`,
         base: () => {
           const qb = this.dataSource
             .createQueryBuilder()
             .from(Comment, 'c')
             .where('c.post_id = :postId', { postId })
             .andWhere(postVisibleToViewerSql(viewerId), { viewerId });
-          return parentId === undefined
+          if (level === 'all') return qb;
+          return level === 'top'
             ? qb.andWhere('c.parent_id IS NULL')
-            : qb.andWhere('c.parent_id = :parentId', { parentId });
+            : qb.andWhere('c.parent_id = :parentId', { parentId: level });
         },
-        select: withCommentView,
+        select: (qb) => withCommentView(qb, view ?? 'comment', viewerId),
         sort: query.sort,
-        // A post's top-level comments, or a comment's direct replies, as the
-        // triggers count them (a hidden post or a parent of another post
-        // shows an empty page, which the service answers with its 404).
+        // A post's comments (all, or its top level), or a comment's direct
+        // replies, as the triggers count them (a hidden post or a parent of
+        // another post shows an empty page, which the service answers with its 404).
         totalSql:
-          parentId === undefined
+          level === 'all'
             ? {
-                sql: 'SELECT tc.threads FROM post_counters tc WHERE tc.post_id = :postId',
+                sql: 'SELECT ac.comments FROM post_counters ac WHERE ac.post_id = :postId',
                 exact: true,
               }
-            : {
-                sql: 'SELECT rc.replies FROM comments rc WHERE rc.id = :parentId AND rc.post_id = :postId',
-                exact: true,
-              },
+            : level === 'top'
+              ? {
+                  sql: 'SELECT tc.threads FROM post_counters tc WHERE tc.post_id = :postId',
+                  exact: true,
+                }
+              : {
+                  sql: 'SELECT rc.replies FROM comments rc WHERE rc.id = :parentId AND rc.post_id = :postId',
+                  exact: true,
+                },
       },
       query,
     );
@@ -91,10 +109,18 @@ export class CommentsRepository {
     return (result.raw as { id: number }[])[0].id;
   }
 
-  findById(id: number): Promise<CommentRow | undefined> {
-    return withCommentView(this.dataSource.createQueryBuilder().from(Comment, 'c'))
+  findById<V extends CommentView = 'comment'>(
+    id: number,
+    view?: V,
+    viewerId?: number,
+  ): Promise<RowOf<V> | undefined> {
+    return withCommentView(
+      this.dataSource.createQueryBuilder().from(Comment, 'c'),
+      view ?? 'comment',
+      viewerId,
+    )
       .where('c.id = :id', { id })
-      .getRawOne<CommentRow>();
+      .getRawOne<RowOf<V>>();
   }
 
   /** Deletes the comment; its replies (and theirs) cascade. */
@@ -108,22 +134,39 @@ export class CommentsRepository {
   }
 }
 
-/** The Comment view over alias `c`: its author by join, its direct replies from their counter. */
-function withCommentView(qb: SelectQueryBuilder<ObjectLiteral>): SelectQueryBuilder<ObjectLiteral> {
-  return (
-    qb
-      .select([
-        'c.id AS id',
-        'c.body AS body',
-        'c.created_at AS "createdAt"',
-        'c.parent_id AS "parentId"',
-        'u.id AS "authorId"',
-        'u.username AS "authorUsername"',
-        'pr.display_name AS "authorDisplayName"',
-      ])
-      // Kept by a trigger on comments: a comment with a thousand replies reads as fast as one with none.
-      .addSelect('c.replies', 'replies')
-      .innerJoin('users', 'u', 'u.id = c.author_id')
-      .leftJoin('profiles', 'pr', 'pr.user_id = u.id')
-  );
+/**
+ * The Comment view over alias `c`: its author by join, its direct replies from
+ * their counter. The article view adds the author's bio, avatar and whether
+ * the caller follows them (false when anonymous).
+ */
+function withCommentView(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  view: CommentView,
+  viewerId: number | undefined,
+): SelectQueryBuilder<ObjectLiteral> {
+  qb.select([
+    'c.id AS id',
+    'c.body AS body',
+    'c.created_at AS "createdAt"',
+    'c.parent_id AS "parentId"',
+    'u.id AS "authorId"',
+    'u.username AS "authorUsername"',
+    'pr.display_name AS "authorDisplayName"',
+  ])
+    // Kept by a trigger on comments: a comment with a thousand replies reads as fast as one with none.
+    .addSelect('c.replies', 'replies')
+    .innerJoin('users', 'u', 'u.id = c.author_id')
+    .leftJoin('profiles', 'pr', 'pr.user_id = u.id');
+  if (view === 'article') {
+    qb.addSelect('pr.bio', 'authorBio')
+      .addSelect('pr.avatar_url', 'authorImage')
+      .addSelect(
+        viewerId === undefined
+          ? 'false'
+          : 'EXISTS (SELECT 1 FROM follows cf WHERE cf.follower_id = :viewerId AND cf.followee_id = u.id)',
+        'authorFollowed',
+      );
+    if (viewerId !== undefined) qb.setParameter('viewerId', viewerId);
+  }
+  return qb;
 }

@@ -8,5 +8,6 @@ import { FollowsService } from './follows.service.js';
   imports: [UsersModule],
   controllers: [FollowsController],
   providers: [FollowsRepository, FollowsService],
+  exports: [FollowsService],
 })
 export class FollowsModule {}

@@ -7,6 +7,12 @@ import {
   PROBLEM_DESCRIPTIONS as DESCRIPTIONS,
   ProblemResponse,
 } from '../common/problems/problem.response.js';
+import {
+  conduitCommonErrorStatuses,
+  conduitErrorResponse,
+} from '../conduit/conduit-errors.response.js';
+import { CONDUIT_PATH } from '../conduit/conduit-prefix.js';
+import { CONDUIT_SECURITY, CONDUIT_TAG } from '../conduit/conduit.decorators.js';
 import { asOpenApi31 } from './openapi-3-1.js';
 import { operationsOf, type OpenApiOperation } from './operations.js';
 
@@ -57,6 +63,24 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
             description: `A JWT from \`POST /api/auth/login\`, sent as \`Authorization: Bearer <token>\`. ${JWT_PRACTICES}`,
           },
           'bearer',
+        )
+        .addApiKey(
+          {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description:
+              'The Conduit face’s scheme: `Token <jwt>` in the Authorization header (type the word ' +
+              '`Token`, a space and the JWT that `POST /conduit/api/users/login` answers). The same ' +
+              `tokens as /api; \`Bearer <jwt>\` is accepted too. ${JWT_PRACTICES}`,
+          },
+          CONDUIT_SECURITY,
+        )
+        .addTag(
+          CONDUIT_TAG,
+          'The RealWorld (Conduit) API at /conduit/api, over the same data as /api: wrapped bodies ' +
+            '(`{ user: {…} }`), `Authorization: Token <jwt>`, and errors as ' +
+            '`{ errors: { field: [message] } }` with 422 for invalid input.',
         )
         .build(),
     ),
@@ -123,6 +147,11 @@ export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
   });
 
   for (const { path, method, operation } of operationsOf(document)) {
+    if (path.startsWith(`${CONDUIT_PATH}/`)) {
+      addConduitErrors(method, operation);
+      addProblemExamples(path, operation.responses);
+      continue;
+    }
     const statuses = method === 'get' ? [400, 503] : [400, 413, 415, 429, 503];
     for (const status of [...statuses, 401, 408, 431]) {
       // Operations open to anyone list no 401 of their own: a token is optional there.
@@ -131,6 +160,28 @@ export function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
     addProblemExamples(path, operation.responses);
   }
   return document;
+}
+
+/**
+ * The Conduit face answers in its own format (conduit-errors.ts), except what
+ * the HTTP parser refuses before any route: a request that is not HTTP/1.1
+ * (400), too slow (408) or with headers too large (431) is answered as a problem.
+ */
+function addConduitErrors(method: string, operation: OpenApiOperation): void {
+  for (const status of conduitCommonErrorStatuses(method)) {
+    operation.responses[status] ??= conduitErrorResponse(status);
+  }
+  const beforeRouting: Record<number, string> = {
+    400: 'The request is not well-formed HTTP/1.1',
+    408: 'The request line and headers did not arrive in time',
+    431: 'The request line and headers exceed 16 KiB',
+  };
+  for (const [status, why] of Object.entries(beforeRouting)) {
+    operation.responses[status] ??= {
+      description: `${why} (answered by the HTTP parser before routing, as an RFC 9457 problem; the connection closes).`,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
+    };
+  }
 }
 
 const PUBLIC_401 =

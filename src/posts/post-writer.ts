@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Post } from './post.entity.js';
-import type { PostAccess, PostFields, PostRow } from './post.row.js';
+import type { PostAccess, PostFields } from './post.row.js';
 import { linkTags, tagNamesOf, unlinkTag, unlinkTagsExcept } from './post-tag-links.js';
-import { PostsRepository } from './posts.repository.js';
+import { PostsRepository, type PostView, type RowOf } from './posts.repository.js';
 
 /**
  * The writes to posts, and the lock that orders them: creating a post with its
@@ -45,7 +45,9 @@ export class PostWrites {
       const post = await this.reads.findAccess(id, manager, true);
       return fn(
         post,
-        new PostWriter(manager, id, (viewerId) => this.reads.findVisible(id, viewerId, manager)),
+        new PostWriter(manager, id, (viewerId, view) =>
+          this.reads.findVisible(id, viewerId, manager, view),
+        ),
       );
     });
   }
@@ -60,15 +62,19 @@ export class PostWriter {
   constructor(
     private readonly manager: EntityManager,
     private readonly id: number,
-    private readonly read: (viewerId: number) => Promise<PostRow | undefined>,
+    private readonly read: <V extends PostView>(
+      viewerId: number,
+      view: V,
+    ) => Promise<RowOf<V> | undefined>,
   ) {}
 
   /**
    * The post as this transaction leaves it (still under its lock), so an edit's
-   * answer shows that edit, not one committed after it.
+   * answer shows that edit, not one committed after it; in /api's view or the
+   * Conduit face's.
    */
-  async view(viewerId: number): Promise<PostRow> {
-    const row = await this.read(viewerId);
+  async view<V extends PostView = 'post'>(viewerId: number, view?: V): Promise<RowOf<V>> {
+    const row = await this.read(viewerId, view ?? ('post' as V));
     if (!row) throw new Error(`Post ${this.id} vanished under its row lock`);
     return row;
   }

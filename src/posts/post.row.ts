@@ -16,6 +16,19 @@ export interface PostRow {
   tags: string[];
 }
 
+/**
+ * A post as the Conduit face reads it: the Post row with the slug and the
+ * author's Conduit profile; `content` is absent from list items.
+ */
+export interface ArticleRow extends Omit<PostRow, 'content'> {
+  content?: string;
+  slug: string;
+  authorBio: string | null;
+  authorImage: string | null;
+  /** Whether the caller follows the author; false when anonymous. */
+  authorFollowed: boolean;
+}
+
 /** Who owns a post and whether it is published: what access rules need. */
 export interface PostAccess {
   id: number;

@@ -21,14 +21,30 @@ import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
 import type { UserRef } from '../users/user-ref.js';
 import { Post } from './post.entity.js';
-import type { PostAccess, PostRow } from './post.row.js';
+import type { ArticleRow, PostAccess, PostRow } from './post.row.js';
 import { postVisibleSql } from './post-visibility.js';
 
 export interface PostFilters {
   search?: string;
   tag?: string[];
   author?: UserRef;
+  /** Posts this user (by username) voted for: Conduit's `favorited`. */
+  votedBy?: string;
 }
+
+/**
+ * Which row a read selects over the same statement: /api's Post (`post`), or
+ * the Conduit face's article (`article`: the slug, the author's bio and
+ * avatar, whether the caller follows the author), which a list selects
+ * without its body (`article-item`). /api's statements stay as they were.
+ */
+export type PostView = 'post' | 'article' | 'article-item';
+
+/** The row a view selects. */
+export type RowOf<V extends PostView> = V extends 'post' ? PostRow : ArticleRow;
+
+/** A post looked up by id (/api) or by slug (Conduit). */
+type PostKey = { id: number } | { slug: string };
 
 /** A post list's query: paging, filters and the order, as the query DTO parsed them. */
 export type PostListQuery = PageQueryDto & PostFilters & { sort: SortTerm[] };
@@ -39,44 +55,74 @@ export type PostListQuery = PageQueryDto & PostFilters & { sort: SortTerm[] };
  */
 @Injectable()
 export class PostsRepository {
-  /** findVisible's statement, one text per kind of caller, built once. */
-  private readonly visible: {
-    anonymous: CompiledQuery<PostRow, { id: number }>;
-    signedIn: CompiledQuery<PostRow, { id: number; viewerId: number }>;
-  };
+  /**
+   * The single-post statements (by key, view and kind of caller), each built
+   * once, on first use.
+   */
+  private readonly visible = new Map<string, CompiledQuery<object, Record<string, unknown>>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
-  ) {
-    const view = <Params extends { id: number }>(viewerId: number | undefined) =>
-      new CompiledQuery<PostRow, Params>(
-        withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId)
-          .where('p.id = :id', { id: 0 })
-          .andWhere(
-            postVisibleSql('p', viewerId === undefined ? undefined : ':viewerId'),
-            viewerId === undefined ? {} : { viewerId },
-          ),
-      );
-    this.visible = {
-      anonymous: view<{ id: number }>(undefined),
-      signedIn: view<{ id: number; viewerId: number }>(0),
-    };
-  }
+  ) {}
 
   /**
    * One statement: the post with its author, counts, tags and the caller's vote,
    * if the caller may see it. On `manager`, inside its transaction.
    */
-  findVisible(
+  findVisible<V extends PostView = 'post'>(
     id: number,
     viewerId: number | undefined,
     manager?: EntityManager,
-  ): Promise<PostRow | undefined> {
-    const on = manager ?? this.dataSource;
-    return viewerId === undefined
-      ? this.visible.anonymous.one(on, { id })
-      : this.visible.signedIn.one(on, { id, viewerId });
+    view?: V,
+  ): Promise<RowOf<V> | undefined> {
+    return this.findVisibleBy({ id }, viewerId, view ?? 'post', manager) as Promise<
+      RowOf<V> | undefined
+    >;
+  }
+
+  /** findVisible by slug, as the Conduit face names its articles: one statement too. */
+  findVisibleBySlug(
+    slug: string,
+    viewerId: number | undefined,
+    view: Exclude<PostView, 'post'> = 'article',
+  ): Promise<ArticleRow | undefined> {
+    return this.findVisibleBy({ slug }, viewerId, view) as Promise<ArticleRow | undefined>;
+  }
+
+  private async findVisibleBy(
+    key: PostKey,
+    viewerId: number | undefined,
+    view: PostView,
+    manager?: EntityManager,
+  ): Promise<object | undefined> {
+    const by = 'id' in key ? 'id' : 'slug';
+    const name = `${by}|${view}|${viewerId === undefined ? 'anonymous' : 'viewer'}`;
+    let statement = this.visible.get(name);
+    if (!statement) {
+      statement = new CompiledQuery(
+        withPostView(this.dataSource.createQueryBuilder().from(Post, 'p'), viewerId, view)
+          .where(`p.${by} = :${by}`, { [by]: by === 'id' ? 0 : '' })
+          .andWhere(
+            postVisibleSql('p', viewerId === undefined ? undefined : ':viewerId'),
+            viewerId === undefined ? {} : { viewerId },
+          ),
+      );
+      this.visible.set(name, statement);
+    }
+    return statement.one(manager ?? this.dataSource, {
+      ...key,
+      ...(viewerId === undefined ? {} : { viewerId }),
+    });
+  }
+
+  /** The id of the post with this slug, whoever may see it (the rules that follow decide). */
+  async findIdBySlug(slug: string): Promise<number | undefined> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      'SELECT p.id FROM posts p WHERE p.slug = $1',
+      [slug],
+    );
+    return rows[0]?.id;
   }
 
   async findAccess(
@@ -103,7 +149,11 @@ export class PostsRepository {
    * published posts, one author's and one tag's; not counted with `search`;
    * otherwise the paginator counts up to TOTAL_CAP.
    */
-  async findPage(query: PostListQuery, viewerId: number | undefined): Promise<Page<PostRow>> {
+  async findPage<V extends PostView = 'post'>(
+    query: PostListQuery,
+    viewerId: number | undefined,
+    view?: V,
+  ): Promise<Page<RowOf<V>>> {
     const names = [...new Set(query.tag ?? [])];
     const kind = totalKind(query, viewerId);
     let tagIds: number[] | undefined;
@@ -122,7 +172,11 @@ export class PostsRepository {
       total = () => Promise.resolve(counted);
     }
     return this.paginator.run(
-      { ...this.listQuery(query, viewerId, tagIds), totalSql: counterSql(kind, query), total },
+      {
+        ...this.listQuery(query, viewerId, tagIds, view),
+        totalSql: counterSql(kind, query),
+        total,
+      },
       query,
     );
   }
@@ -135,20 +189,23 @@ export class PostsRepository {
     query: PostFilters & { sort: SortTerm[] },
     viewerId: number | undefined,
     tagIds?: number[],
+    view: PostView = 'post',
   ): ListQuery {
     const first = this.filtered(query, viewerId, tagIds);
     let unused: SelectQueryBuilder<ObjectLiteral> | undefined = first.qb;
     return {
       scope: 'posts',
-      // The page's SQL is the base's clauses plus the row, which differs by caller.
-      shape: `${first.shape}|${viewerId === undefined ? 'anonymous' : 'viewer'}`,
+      // The page's SQL is the base's clauses plus the row, which differs by caller and view.
+      shape:
+        `${first.shape}|${viewerId === undefined ? 'anonymous' : 'viewer'}` +
+        (view === 'post' ? '' : `|${view}`),
       // The builder made for the shape serves the first call (a request's one, usually).
       base: () => {
         const qb = unused ?? this.filtered(query, viewerId, tagIds).qb;
         unused = undefined;
         return qb;
       },
-      select: (qb) => withPostView(qb, viewerId),
+      select: (qb) => withPostView(qb, viewerId, view),
       sort: first.sort ?? query.sort,
     };
   }
@@ -196,10 +253,14 @@ export class PostsRepository {
    * row as every post list. Its total is counted up to TOTAL_CAP (no counter
    * per follower: publishing would write one row per follower).
    */
-  findFeed(query: PageQueryDto & { sort: SortTerm[] }, viewerId: number): Promise<Page<PostRow>> {
+  findFeed<V extends PostView = 'post'>(
+    query: PageQueryDto & { sort: SortTerm[] },
+    viewerId: number,
+    view?: V,
+  ): Promise<Page<RowOf<V>>> {
     return this.paginator.run(
       {
-        ...this.feedQuery(query.sort, viewerId),
+        ...this.feedQuery(query.sort, viewerId, view),
         // Followee by followee, each one's published posts over the partial
         // index (index-only), until the cap: a plain count of the base joined
         // the posts table to the follows row by row (30-50 ms on the 10x data).
@@ -233,12 +294,12 @@ export class PostsRepository {
    * The first walk alone read posts back to the oldest for a caller whose
    * followees post rarely (78 ms on the full dataset, 750 ms on the 10x one).
    */
-  feedQuery(sort: SortTerm[], viewerId: number): ListQuery {
+  feedQuery(sort: SortTerm[], viewerId: number, view: PostView = 'post'): ListQuery {
     const visible = postVisibleSql('p', undefined);
     return {
       scope: 'feed',
-      // One text per sort: the feed has no optional filter, and its caller is always signed in.
-      shape: 'feed',
+      // One text per sort and view: the feed has no optional filter, and its caller is always signed in.
+      shape: view === 'post' ? 'feed' : `feed|${view}`,
       base: (cut) => {
         const qb = this.dataSource
           .createQueryBuilder()
@@ -278,7 +339,7 @@ export class PostsRepository {
           cut.params,
         );
       },
-      select: (qb) => withPostView(qb, viewerId),
+      select: (qb) => withPostView(qb, viewerId, view),
       sort,
     };
   }
@@ -342,6 +403,13 @@ export class PostsRepository {
         );
       }
     }
+    if (query.votedBy !== undefined) {
+      // A user's votes by the votes' primary key, post by post of the page's order.
+      where(
+        'EXISTS (SELECT 1 FROM votes fv WHERE fv.post_id = p.id AND fv.user_id = (SELECT vu.id FROM users vu WHERE lower(vu.username) = lower(:votedBy)))',
+        { votedBy: query.votedBy },
+      );
+    }
     if (query.search) {
       where(
         `(lower(p.title) LIKE :pattern ESCAPE '\\' OR lower(p.content) LIKE :pattern ESCAPE '\\')`,
@@ -378,12 +446,14 @@ export class PostsRepository {
 function withPostView(
   qb: SelectQueryBuilder<ObjectLiteral>,
   viewerId: number | undefined,
+  view: PostView = 'post',
 ): SelectQueryBuilder<ObjectLiteral> {
   qb.select([
     'p.id AS id',
     'p.title AS title',
     'p.description AS description',
-    'p.content AS content',
+    // A Conduit list item has no body: up to 20,000 characters a row left unread.
+    ...(view === 'article-item' ? [] : ['p.content AS content']),
     'p.published AS published',
     'p.created_at AS "createdAt"',
     'p.updated_at AS "updatedAt"',
@@ -415,7 +485,28 @@ function withPostView(
     );
     qb.setParameter('viewerId', viewerId);
   }
+  if (view !== 'post') withArticleFields(qb, viewerId);
   return qb;
+}
+
+/**
+ * What the Conduit face shows beyond the Post view: the slug, and the author
+ * as a Conduit profile (bio, avatar, whether the caller follows them, by
+ * EXISTS on the follows' primary key; false when anonymous).
+ */
+function withArticleFields(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  viewerId: number | undefined,
+): void {
+  qb.addSelect('p.slug', 'slug')
+    .addSelect('ap.bio', 'authorBio')
+    .addSelect('ap.avatar_url', 'authorImage')
+    .addSelect(
+      viewerId === undefined
+        ? 'false'
+        : 'EXISTS (SELECT 1 FROM follows af WHERE af.follower_id = :viewerId AND af.followee_id = a.id)',
+      'authorFollowed',
+    );
 }
 
 /**
@@ -427,6 +518,8 @@ type TotalKind = 'all' | 'author' | 'tag' | 'uncounted' | 'capped';
 
 function totalKind(query: PostFilters, viewerId: number | undefined): TotalKind {
   if (query.search) return 'uncounted';
+  // No counter keeps one user's votes per list: counted up to the cap.
+  if (query.votedBy !== undefined) return 'capped';
   const tags = new Set(query.tag ?? []).size;
   if (query.author === undefined) return tags === 0 ? 'all' : tags === 1 ? 'tag' : 'capped';
   // A signed-in caller may be listing their own posts, drafts included.

@@ -6,5 +6,6 @@ import { ProfilesService } from './profiles.service.js';
 @Module({
   controllers: [ProfilesController],
   providers: [ProfilesRepository, ProfilesService],
+  exports: [ProfilesService],
 })
 export class ProfilesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { User } from '../users/user.entity.js';
 import { Profile } from './profile.entity.js';
 import type { ProfileRow } from './profile.row.js';
@@ -11,6 +11,9 @@ export interface ProfileFields {
   avatarUrl: string | null;
   location: string | null;
 }
+
+/** The fields patch() may set, and their columns. */
+const PATCHABLE = { bio: 'bio', avatarUrl: 'avatar_url' } as const;
 
 @Injectable()
 export class ProfilesRepository {
@@ -56,6 +59,30 @@ export class ProfilesRepository {
     const row = (result.raw as (ProfileRow & { created: boolean })[])[0];
     const { created, ...profile } = row;
     return { profile, created };
+  }
+
+  /**
+   * Sets some of the profile's fields (bio, avatar), creating the profile when
+   * the user has none, with their username as its display name (the one
+   * field a profile cannot lack). One statement, on `manager` when given.
+   */
+  async patch(
+    userId: number,
+    fields: Partial<Pick<ProfileFields, 'bio' | 'avatarUrl'>>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const set = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
+      (field) => fields[field] !== undefined,
+    );
+    if (set.length === 0) return;
+    await (manager ?? this.dataSource).query(
+      `INSERT INTO profiles (user_id, display_name, bio, avatar_url)
+       SELECT u.id, u.username, $2, $3 FROM users u WHERE u.id = $1
+       ON CONFLICT (user_id) DO UPDATE
+         SET ${set.map((field) => `${PATCHABLE[field]} = EXCLUDED.${PATCHABLE[field]}`).join(', ')},
+             updated_at = now()`,
+      [userId, fields.bio ?? null, fields.avatarUrl ?? null],
+    );
   }
 
   async delete(userId: number): Promise<boolean> {

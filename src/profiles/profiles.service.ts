@@ -1,7 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { PutProfileDto } from './dto/put-profile.dto.js';
 import { ProfileResponse } from './profile.response.js';
-import { ProfilesRepository } from './profiles.repository.js';
+import { ProfilesRepository, type ProfileFields } from './profiles.repository.js';
 
 @Injectable()
 export class ProfilesService {
@@ -25,6 +26,19 @@ export class ProfilesService {
       location: dto.location ?? null,
     });
     return { profile: ProfileResponse.from(profile), created };
+  }
+
+  /**
+   * Changes the bio or avatar that are given (null clears one), keeping the
+   * rest; a user without a profile gets one named after their username. On
+   * `manager` when part of a larger transaction (the Conduit face's `PUT /user`).
+   */
+  patch(
+    userId: number,
+    fields: Partial<Pick<ProfileFields, 'bio' | 'avatarUrl'>>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    return this.profiles.patch(userId, fields, manager);
   }
 
   async delete(userId: number): Promise<void> {

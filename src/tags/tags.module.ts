@@ -8,5 +8,6 @@ import { TagsService } from './tags.service.js';
   imports: [PostsModule],
   controllers: [TagsController],
   providers: [TagsRepository, TagsService],
+  exports: [TagsService],
 })
 export class TagsModule {}

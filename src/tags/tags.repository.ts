@@ -46,6 +46,15 @@ export class TagsRepository {
       .getRawOne<TagRow>();
   }
 
+  /** The name of every tag in use, by name (the Conduit face's `GET /tags`: all of them, not a page). */
+  async findNamesInUse(): Promise<string[]> {
+    const rows = await this.inUse()
+      .select('t.name', 'name')
+      .orderBy('t.name')
+      .getRawMany<{ name: string }>();
+    return rows.map((row) => row.name);
+  }
+
   /** FROM tags WHERE some published post carries it (and its name starts with `prefix`). */
   private inUse(prefix?: string): SelectQueryBuilder<ObjectLiteral> {
     const qb = this.dataSource.createQueryBuilder().from(Tag, 't').where('t.posts > 0');

@@ -19,6 +19,11 @@ export class TagsService {
     return mapPage(await this.tags.findPage(query), TagResponse.from);
   }
 
+  /** Every tag some published post carries, sorted by name. */
+  namesInUse(): Promise<string[]> {
+    return this.tags.findNamesInUse();
+  }
+
   async get(name: string): Promise<TagResponse> {
     const tag = await this.tags.findOne(name);
     if (!tag) throw new NotFoundException(`No published post carries the tag ${name}.`);

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { Paginator } from '../common/paging/paginator.js';
 import { UNCOUNTED, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
@@ -8,6 +13,7 @@ import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
 import { User } from './user.entity.js';
+import type { UserRef } from './user-ref.js';
 import type { MeRow, UserViewRow } from './user.row.js';
 
 export interface Credentials {
@@ -88,11 +94,15 @@ export class UsersRepository {
       .getRawOne<MeRow>();
   }
 
-  /** One statement: the user, their profile and their counts. */
-  async findView(id: number, viewerId: number | undefined): Promise<UserViewRow | undefined> {
-    return withCounts(withProfile(this.dataSource.createQueryBuilder().from(User, 'u')), viewerId)
-      .where('u.id = :id', { id })
-      .getRawOne<UserViewRow>();
+  /** One statement: the user (by id, or by username in any case), their profile and their counts. */
+  async findView(ref: UserRef, viewerId: number | undefined): Promise<UserViewRow | undefined> {
+    const qb = withCounts(
+      withProfile(this.dataSource.createQueryBuilder().from(User, 'u')),
+      viewerId,
+    );
+    if ('id' in ref) qb.where('u.id = :id', { id: ref.id });
+    else qb.where('lower(u.username) = lower(:username)', { username: ref.username });
+    return qb.getRawOne<UserViewRow>();
   }
 
   async exists(id: number): Promise<boolean> {
@@ -131,10 +141,13 @@ export class UsersRepository {
     );
   }
 
-  /** Applies account changes; a new password also revokes every token issued before it. */
-  async update(id: number, changes: AccountChanges): Promise<void> {
+  /**
+   * Applies account changes (on `manager`, inside its transaction, when
+   * given); a new password also revokes every token issued before it.
+   */
+  async update(id: number, changes: AccountChanges, manager?: EntityManager): Promise<void> {
     if (Object.keys(changes).length === 0) return;
-    const qb = this.dataSource
+    const qb = (manager ?? this.dataSource)
       .createQueryBuilder()
       .update(User)
       .set({ ...changes, updatedAt: () => 'now()' });

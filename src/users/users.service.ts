@@ -6,6 +6,8 @@ import type { UpdateMeDto } from './dto/update-me.dto.js';
 import type { UsersQueryDto } from './dto/users-query.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { MeResponse, UserResponse } from './user.response.js';
+import type { EntityManager } from 'typeorm';
+import { USERNAME_PATTERN } from './user-ref.js';
 import { UsersRepository, type AccountChanges, type Credentials } from './users.repository.js';
 
 @Injectable()
@@ -51,7 +53,6 @@ export class UsersService {
    * password that is sent is always checked); a new password revokes older tokens.
    */
   async updateMe(id: number, dto: UpdateMeDto): Promise<MeResponse> {
-    const changes: AccountChanges = {};
     const needsPassword = dto.email !== undefined || dto.password !== undefined;
     if (needsPassword && dto.currentPassword === undefined) {
       throw invalidField('currentPassword', 'is required to change the email or the password');
@@ -63,11 +64,26 @@ export class UsersService {
         throw new ForbiddenException('The current password is wrong.');
       }
     }
+    await this.changeAccount(id, dto);
+    return this.me(id);
+  }
+
+  /**
+   * Applies validated account changes, with no current password: updateMe
+   * checks it first; the Conduit face's `PUT /user` takes none (RealWorld's
+   * contract: the token is the proof). A new password revokes older tokens.
+   * On `manager` when the change is part of a larger transaction.
+   */
+  async changeAccount(
+    id: number,
+    dto: { email?: string; username?: string; password?: string },
+    manager?: EntityManager,
+  ): Promise<void> {
+    const changes: AccountChanges = {};
     if (dto.email !== undefined) changes.email = dto.email;
     if (dto.username !== undefined) changes.username = dto.username;
     if (dto.password !== undefined) changes.passwordHash = await this.hasher.hash(dto.password);
-    await this.users.update(id, changes);
-    return this.me(id);
+    await this.users.update(id, changes, manager);
   }
 
   /** Deleting the user cascades in the database to everything they own. */
@@ -82,9 +98,20 @@ export class UsersService {
   }
 
   async view(id: number, viewerId: number | undefined): Promise<UserResponse> {
-    const row = await this.users.findView(id, viewerId);
+    const row = await this.users.findView({ id }, viewerId);
     if (!row) throw new NotFoundException(`User ${id} does not exist.`);
     return UserResponse.from(row);
+  }
+
+  /** The user with this username (any case), as `viewerId` sees them; undefined when none has it. */
+  async findByUsername(
+    username: string,
+    viewerId: number | undefined,
+  ): Promise<UserResponse | undefined> {
+    // A name no account may have is looked up nowhere.
+    if (!USERNAME_PATTERN.test(username)) return undefined;
+    const row = await this.users.findView({ username }, viewerId);
+    return row && UserResponse.from(row);
   }
 
   async list(query: UsersQueryDto, viewerId: number | undefined): Promise<Page<UserResponse>> {

@@ -8,5 +8,7 @@ import { VotesService } from './votes.service.js';
   imports: [PostsModule],
   controllers: [VotesController],
   providers: [VotesRepository, VotesService],
+  // The Conduit face's favourites are votes.
+  exports: [VotesService],
 })
 export class VotesModule {}

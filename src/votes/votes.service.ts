@@ -14,16 +14,32 @@ export class VotesService {
   ) {}
 
   async vote(postId: number, userId: number): Promise<VoteResponse> {
-    const result = await this.votes.insertVoteIfAbsent(postId, userId);
-    if (!result.found) throw new NotFoundException(`Post ${postId} does not exist.`);
+    const result = await this.ensureVoted(postId, userId);
     if (!result.inserted) throw new ConflictException('You have already voted for this post.');
     return { postId, votes: result.votes, voted: true };
   }
 
   async unvote(postId: number, userId: number): Promise<void> {
-    const result = await this.votes.deleteVote(postId, userId);
-    if (!result.found) throw new NotFoundException(`Post ${postId} does not exist.`);
+    const result = await this.ensureNotVoted(postId, userId);
     if (!result.deleted) throw new NotFoundException('You have not voted for this post.');
+  }
+
+  /**
+   * The caller's vote, whether or not it was there (Conduit's favourite is
+   * idempotent): the same race-safe insert as vote(), with no 409. 404 when
+   * the caller cannot see the post.
+   */
+  async ensureVoted(postId: number, userId: number): Promise<{ inserted: boolean; votes: number }> {
+    const result = await this.votes.insertVoteIfAbsent(postId, userId);
+    if (!result.found) throw postNotFound(postId);
+    return result;
+  }
+
+  /** No vote of the caller's, whether or not there was one (Conduit's unfavourite). 404 as above. */
+  async ensureNotVoted(postId: number, userId: number): Promise<{ deleted: boolean }> {
+    const result = await this.votes.deleteVote(postId, userId);
+    if (!result.found) throw postNotFound(postId);
+    return result;
   }
 
   /**
@@ -41,4 +57,8 @@ export class VotesService {
       UserSummaryResponse.from,
     );
   }
+}
+
+function postNotFound(postId: number): NotFoundException {
+  return new NotFoundException(`Post ${postId} does not exist.`);
 }

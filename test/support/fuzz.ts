@@ -75,6 +75,10 @@ const deepJson: Arbitrary<string> = fc
 export interface FuzzPools {
   ids: number[];
   tags: string[];
+  /** Usernames (the Conduit face's profiles are named by them). */
+  usernames: string[];
+  /** Article slugs (the Conduit face names posts by them). */
+  slugs: string[];
 }
 
 const ODD_IDS = [
@@ -337,6 +341,28 @@ function body(contract: Contract, schema: JsonSchema, pools: FuzzPools): Arbitra
 }
 
 function pathValue(param: string, pools: FuzzPools): Arbitrary<string> {
+  if (param === 'slug') {
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...pools.slugs) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9-]{1,100}$/) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(...ODD_STRINGS.filter(Boolean)).map(encodeURIComponent),
+      },
+      { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 120 }).map(encodeURIComponent) },
+    );
+  }
+  if (param === 'username') {
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...pools.usernames) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_]{1,40}$/) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(...ODD_STRINGS.filter(Boolean)).map(encodeURIComponent),
+      },
+      { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent) },
+    );
+  }
   if (param === 'name') {
     return fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...pools.tags) },

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInt,
@@ -22,6 +23,14 @@ export const MAX_OFFSET = 10_000;
  */
 export const MAX_CURSOR_LENGTH = 4096;
 
+/** A `limit` query parameter's rule: a plain decimal integer from 1 to `max`. */
+export const LimitRule = (max: number) =>
+  applyDecorators(IsOptional(), ToInt(), IsInt(), Min(1), Max(max));
+
+/** An `offset` query parameter's rule: 0 to MAX_OFFSET, `tooDeep` past it. */
+export const OffsetRule = (tooDeep: string) =>
+  applyDecorators(IsOptional(), ToInt(), IsInt(), Min(0), Max(MAX_OFFSET, { message: tooDeep }));
+
 /** `limit` plus either `offset` or `cursor`: every list endpoint takes these. */
 export class PageQueryDto {
   @ApiPropertyOptional({
@@ -32,11 +41,7 @@ export class PageQueryDto {
     type: 'integer',
     format: 'int32',
   })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
+  @LimitRule(MAX_LIMIT)
   limit: number = DEFAULT_LIMIT;
 
   @ApiPropertyOptional({
@@ -47,13 +52,9 @@ export class PageQueryDto {
     type: 'integer',
     format: 'int32',
   })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_OFFSET, {
-    message: `must not be greater than ${MAX_OFFSET}; to page deeper, follow meta.nextCursor with cursor`,
-  })
+  @OffsetRule(
+    `must not be greater than ${MAX_OFFSET}; to page deeper, follow meta.nextCursor with cursor`,
+  )
   offset?: number;
 
   @ApiPropertyOptional({

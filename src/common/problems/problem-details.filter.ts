@@ -40,7 +40,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.status === 401 && !headers['WWW-Authenticate']) {
       headers['WWW-Authenticate'] = 'Bearer';
     }
-    sendProblem(request, reply, body, headers);
+    sendProblem(request, reply, body, headers, exception);
   }
 
   private toProblem(exception: unknown): { body: ProblemDetails; headers: Record<string, string> } {

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { errorDialectOf } from './error-dialects.js';
 
 export interface FieldError {
   field: string;
@@ -54,14 +55,22 @@ export function withinLimits(body: ProblemDetails): ProblemDetails {
  * Answers `request` with `body`: its path and request id added, cut to
  * PROBLEM_LIMITS, `Retry-After` from `retryAfter`. The exception filter and
  * the answers Fastify gives before Nest (routing errors, shutdown) all send
- * problems through here.
+ * problems through here; under a prefix with an error dialect of its own
+ * (error-dialects.ts), the dialect answers instead, given the exception
+ * (`cause`) when there is one.
  */
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   body: ProblemDetails,
   headers: Record<string, string> = {},
+  cause?: unknown,
 ): void {
+  const dialect = errorDialectOf(request);
+  if (dialect) {
+    dialect.send(request, reply, body, headers, cause);
+    return;
+  }
   const sent = withinLimits({
     ...body,
     instance: request.url.split('?')[0],

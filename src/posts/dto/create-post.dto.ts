@@ -1,33 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { Trim, TrimToNull } from '../../common/paging/transforms.js';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import { IsOmittable } from '../../common/validation.js';
-import { MAX_TAGS_PER_POST, TagList } from '../../tags/tag-name.js';
+import { ContentField, DescriptionField, TagsField, TitleField } from '../post-fields.js';
 
 export class CreatePostDto {
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'On the Analytical Engine' })
-  @Trim()
-  @IsString()
-  @Length(1, 200, { message: 'must be 1 to 200 characters long' })
+  @TitleField()
   title!: string;
 
-  @ApiPropertyOptional({
-    type: 'string',
-    nullable: true,
-    maxLength: 500,
-    description: 'A summary (trimmed; blank or null for none).',
-    example: 'Notes on the engine that computes Bernoulli numbers.',
-  })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500, { message: 'must be at most 500 characters long' })
+  @DescriptionField()
   description?: string | null;
 
-  @ApiProperty({ minLength: 1, maxLength: 20000, example: 'It weaves algebraic patterns…' })
-  @Trim()
-  @IsString()
-  @Length(1, 20000, { message: 'must be 1 to 20000 characters long' })
+  @ContentField()
   content!: string;
 
   @ApiPropertyOptional({ default: true, description: 'false for a draft, visible only to you.' })
@@ -35,15 +18,6 @@ export class CreatePostDto {
   @IsBoolean()
   published?: boolean;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', minLength: 1, maxLength: 30 },
-    maxItems: MAX_TAGS_PER_POST,
-    example: ['engines', 'math'],
-    description:
-      'Tag names (1–30 of a-z, 0-9, -); trimmed, lowercased, deduplicated. Missing tags are created.',
-  })
-  @IsOmittable()
-  @TagList()
+  @TagsField()
   tags?: string[];
 }

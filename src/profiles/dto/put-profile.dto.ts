@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Trim, TrimToNull } from '../../common/paging/transforms.js';
+import { AvatarUrlField, BioField } from '../profile-fields.js';
 
 /** A full replacement: a field left out (or null) becomes null. */
 export class PutProfileDto {
@@ -10,28 +11,10 @@ export class PutProfileDto {
   @Length(1, 60, { message: 'must be 1 to 60 characters long' })
   displayName!: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500 })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500)
+  @BioField()
   bio?: string | null;
 
-  @ApiPropertyOptional({
-    type: 'string',
-    nullable: true,
-    maxLength: 500,
-    format: 'uri',
-    example: 'https://example.com/ada.png',
-  })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500)
-  @IsUrl(
-    { protocols: ['https'], require_protocol: true, require_tld: true },
-    { message: 'must be an https URL' },
-  )
+  @AvatarUrlField()
   avatarUrl?: string | null;
 
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100, example: 'London' })

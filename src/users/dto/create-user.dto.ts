@@ -1,4 +1,4 @@
-import { EmailField, PasswordField, UsernameField } from './user-fields.js';
+import { EmailField, PasswordField, UsernameField } from '../user-fields.js';
 
 export class CreateUserDto {
   @EmailField()

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { IsOmittable } from '../../common/validation.js';
-import { EmailField, PasswordField, UsernameField } from './user-fields.js';
+import { EmailField, PasswordField, UsernameField } from '../user-fields.js';
 
 export class UpdateMeDto {
   @IsOmittable()

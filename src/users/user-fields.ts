@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { USERNAME_PATTERN } from '../user-ref.js';
+import { USERNAME_PATTERN } from './user-ref.js';
 
 /** Field rules shared by registration and account updates. */
 const lowercaseTrim = Transform(({ value }: { value: unknown }) =>
