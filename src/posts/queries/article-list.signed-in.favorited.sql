@@ -39,14 +39,45 @@ FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
   WHERE "p"."published"
-  AND EXISTS (
-    SELECT 1
-    FROM votes fv
-    WHERE fv.post_id = "p"."id"
-    AND fv.user_id = (
-      SELECT vu.id
-      FROM users vu
-      WHERE lower(vu.username) = lower($2)))
+  AND "p"."id" IN (
+    WITH recent AS MATERIALIZED (
+      SELECT "p"."id"
+      FROM posts p
+      WHERE "p"."published"
+      AND ("p"."created_at", "p"."id") >= (
+        SELECT "p"."created_at", "p"."id"
+        FROM posts p
+        WHERE "p"."published"
+        ORDER BY "p"."created_at" DESC, "p"."id" DESC OFFSET 999
+        LIMIT 1)
+      AND (
+        SELECT true
+        FROM votes fv
+        WHERE fv.post_id = "p"."id"
+        AND fv.user_id = (
+          SELECT vu.id
+          FROM users vu
+          WHERE lower(vu.username) = lower($2)))
+      ORDER BY "p"."created_at" DESC, "p"."id" DESC
+      LIMIT 21)
+    SELECT id
+    FROM recent
+    UNION ALL
+    SELECT id
+    FROM (
+      SELECT "p"."id"
+      FROM votes fv
+      JOIN posts p ON "p"."id" = fv.post_id
+      WHERE fv.user_id = (
+        SELECT vu.id
+        FROM users vu
+        WHERE lower(vu.username) = lower($2))
+      AND "p"."published"
+      ORDER BY "p"."created_at" DESC, "p"."id" DESC
+      LIMIT 21) own
+    WHERE (
+      SELECT COUNT(*)
+      FROM recent) < 21)
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
   LIMIT 21) "p"
 INNER

@@ -54,17 +54,19 @@ FROM (
     SELECT id
     FROM recent
     UNION ALL
-    SELECT fp.id
-    FROM follows fs CROSS
-    JOIN LATERAL (
-      SELECT "p"."id"
-      FROM posts p
-      WHERE "p"."author_id" = fs.followee_id
-      AND "p"."published"
-      ORDER BY "p"."created_at" DESC, "p"."id" DESC
-      LIMIT 21) fp
-    WHERE fs.follower_id = $2
-    AND (
+    SELECT id
+    FROM (
+      SELECT fp.id
+      FROM follows fs CROSS
+      JOIN LATERAL (
+        SELECT "p"."id"
+        FROM posts p
+        WHERE "p"."author_id" = fs.followee_id
+        AND "p"."published"
+        ORDER BY "p"."created_at" DESC, "p"."id" DESC
+        LIMIT 21) fp
+      WHERE fs.follower_id = $2) own
+    WHERE (
       SELECT COUNT(*)
       FROM recent) < 21)
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
