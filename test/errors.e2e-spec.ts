@@ -407,7 +407,8 @@ describe('OpenAPI document and Swagger UI', () => {
   });
 
   it('documents a problem+json 4xx on every operation, and only problem+json errors', () => {
-    const ops = operations();
+    // The Conduit face's errors are RealWorld's: see the next test.
+    const ops = operations().filter(([name]) => !name.split(' ')[1].startsWith('/conduit/api/'));
     const without4xx = ops
       .filter(
         ([, op]) =>
@@ -425,6 +426,41 @@ describe('OpenAPI document and Swagger UI', () => {
         .map(([status]) => `${name} ${status}`),
     );
     expect(nonProblemErrors).toEqual([]);
+  });
+
+  it("documents the Conduit face's errors as { errors }, but for what the HTTP parser answers", () => {
+    const ops = operations().filter(([name]) => name.split(' ')[1].startsWith('/conduit/api/'));
+    expect(ops.length).toBeGreaterThanOrEqual(7);
+    const errors = ops.flatMap(([name, op]) =>
+      Object.entries(op.responses ?? {})
+        .filter(([status]) => /^[45]\d\d$/.test(status))
+        .map(([status, r]) => {
+          const json = r.content?.['application/json'] as
+            { schema?: { $ref?: string } } | undefined;
+          const ref = json?.schema?.$ref ?? '';
+          const format = ref.endsWith('/ConduitErrorsResponse')
+            ? 'conduit'
+            : r.content?.['application/problem+json']
+              ? 'problem'
+              : 'other';
+          return `${name} ${status} ${format}`;
+        }),
+    );
+    const expected = ops.flatMap(([name, op]) =>
+      Object.keys(op.responses ?? {})
+        .filter((status) => /^[45]\d\d$/.test(status))
+        .map(
+          (status) =>
+            `${name} ${status} ${['400', '408', '431'].includes(status) ? 'problem' : 'conduit'}`,
+        ),
+    );
+    expect(errors).toEqual(expected);
+    for (const [name, op] of ops) {
+      expect([name, Object.keys(op.responses ?? {})]).toEqual([
+        name,
+        expect.arrayContaining(['401', '422']),
+      ]);
+    }
   });
 
   it('documents 401 on every operation that requires a token', () => {

@@ -317,6 +317,39 @@ describe('the API through a Prism 5 validation proxy', () => {
     await send(200, 'get', '/health/live');
     await send(400, 'get', '/health/live?verbose=1');
 
+    // The Conduit face (a Bearer token works there as well as `Token`).
+    const dan = uniqueName('prism_c');
+    const danUser = { username: dan, email: `${dan.toLowerCase()}@example.com`, password };
+    await send(201, 'post', '/conduit/api/users', { body: { user: danUser } });
+    await send(409, 'post', '/conduit/api/users', {
+      body: { user: { ...danUser, email: `other_${danUser.email}` } },
+    });
+    await send(422, 'post', '/conduit/api/users', { body: { user: {} } });
+    await send(200, 'post', '/conduit/api/users/login', {
+      body: { user: { email: danUser.email, password } },
+    });
+    await send(401, 'post', '/conduit/api/users/login', {
+      body: { user: { email: danUser.email, password: 'wrong password!' } },
+    });
+    await send(200, 'get', '/conduit/api/user', { token: bob.token });
+    await send(401, 'get', '/conduit/api/user');
+    await send(200, 'put', '/conduit/api/user', {
+      token: bob.token,
+      body: { user: { bio: 'Via Conduit', image: 'https://example.com/bob.png' } },
+    });
+    await send(422, 'put', '/conduit/api/user', {
+      token: bob.token,
+      body: { user: { image: 'not a url' } },
+    });
+    await send(200, 'get', `/conduit/api/profiles/${dan}`, { token: bob.token });
+    await send(404, 'get', '/conduit/api/profiles/nobody_prism');
+    await send(200, 'post', `/conduit/api/profiles/${dan}/follow`, { token: bob.token });
+    await send(404, 'post', '/conduit/api/profiles/nobody_prism/follow', { token: bob.token });
+    await send(200, 'delete', `/conduit/api/profiles/${dan}/follow`, { token: bob.token });
+    await send(401, 'delete', `/conduit/api/profiles/${dan}/follow`);
+    await send(200, 'get', '/conduit/api/tags');
+    await send(422, 'get', '/conduit/api/tags?x=1');
+
     // Deleting: the profile, then a whole account.
     await send(204, 'delete', '/api/users/me/profile', { token: ada.token });
     await send(204, 'delete', '/api/users/me', { token: carl.token });

@@ -162,6 +162,17 @@ describe('SQL of the hot requests (src/**/queries/*.sql)', () => {
     },
     { file: 'tags/queries/tag-list.sql', title: 'GET /api/tags', send: () => get('/api/tags') },
     { file: 'stats/queries/stats.sql', title: 'GET /api/stats', send: () => get('/api/stats') },
+    // The Conduit face's own reads (a RealWorld home page asks for every tag on each visit).
+    {
+      file: 'tags/queries/tag-names.sql',
+      title: 'GET /conduit/api/tags',
+      send: () => get('/conduit/api/tags'),
+    },
+    {
+      file: 'users/queries/user-by-username.sql',
+      title: 'GET /conduit/api/profiles/{username}, signed in',
+      send: () => get(`/conduit/api/profiles/${author.username}`, {}, reader),
+    },
   ];
 
   /** The file for one request: its statements in a stable order (a page and its count run at once). */
