@@ -70,6 +70,29 @@ describe('Conduit favourites', () => {
     expect(await votesOn(article.slug)).toEqual([author.id]);
   });
 
+  it('takes bodiless requests labelled JSON, as the RealWorld suite sends them, and still checks the token first', async () => {
+    const article = await createArticle(t, author);
+    // The suite sends `Content-Type: application/json` with no body on
+    // POST /favorite (Content-Length: 0) and on DELETE (no Content-Length).
+    const on = await favorite('post', article.slug, fan)
+      .set('Content-Type', 'application/json')
+      .send('')
+      .expect(200);
+    expect((on.body as { article: Article }).article).toMatchObject({ favorited: true });
+    expect(await votesOn(article.slug)).toEqual([fan.id]);
+    const off = await favorite('delete', article.slug, fan)
+      .set('Content-Type', 'application/json')
+      .expect(200);
+    expect((off.body as { article: Article }).article).toMatchObject({ favorited: false });
+    expect(await votesOn(article.slug)).toEqual([]);
+    const anonymous = await favorite('post', article.slug)
+      .set('Content-Type', 'application/json')
+      .send('');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual(errors('token', 'is missing'));
+    expect(await votesOn(article.slug)).toEqual([]);
+  });
+
   it('two concurrent favourites by one user make one vote, and both answer 200', async () => {
     const article = await createArticle(t, author);
     const answers = await Promise.all([

@@ -114,14 +114,28 @@ describe('cross-cutting behaviour', () => {
       expect(rows).toHaveLength(0);
     });
 
-    it('an empty body labelled JSON is a 400 problem', async () => {
+    it('an empty body labelled JSON is no body: a 400 problem where a body is needed, served where none is', async () => {
       const res = await t
         .http()
         .post('/api/users')
         .set('Content-Type', 'application/json')
         .send('');
-      expectProblem(res, 400);
+      expect(expectProblem(res, 400).errors).toEqual([
+        { field: 'body', message: 'must be a JSON object' },
+      ]);
       expectNoLeaks(res);
+      // Clients that label every request JSON (the RealWorld suite does) may unfollow so.
+      const [follower, followee] = [await registerUser(t), await registerUser(t)];
+      await t.http().post(`/api/users/${followee.id}/follow`).set(follower.auth).expect(201);
+      await t
+        .http()
+        .delete(`/api/users/${followee.id}/follow`)
+        .set(follower.auth)
+        .set('Content-Type', 'application/json')
+        .expect(204);
+      expect(
+        await t.db.query('SELECT 1 FROM follows WHERE follower_id = $1', [follower.id]),
+      ).toHaveLength(0);
     });
 
     it('a JSON body that is not an object is a 400 problem', async () => {

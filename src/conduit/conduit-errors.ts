@@ -67,7 +67,6 @@ const MESSAGES: [RegExp, string | null][] = [
 /** Fastify's codes for a body it could not read, in Conduit's words (status kept). */
 const BODY_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'is not valid JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: "can't be blank",
   FST_ERR_CTP_BODY_TOO_LARGE: 'is too large (maximum is 100 kB)',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'must be application/json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'does not match its Content-Length',

@@ -13,7 +13,6 @@ import { ProblemException, problem, sendProblem, type ProblemDetails } from './p
 const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than the 100 kB limit.',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but its content type is JSON.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This content type is not supported; send application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
 };
