@@ -311,8 +311,12 @@ export class PostsRepository {
         const followed =
           '(SELECT true FROM follows fd WHERE fd.follower_id = :feedOf AND fd.followee_id = p.author_id)';
         return qb.andWhere(
-          `p.id IN (${twoWalks(sort, cut, followed, (after) =>
-            `SELECT fp.id FROM follows fs
+          `p.id IN (${twoWalks(
+            sort,
+            cut,
+            followed,
+            (after) =>
+              `SELECT fp.id FROM follows fs
               CROSS JOIN LATERAL (SELECT p.id FROM posts p
                                    WHERE p.author_id = fs.followee_id AND ${visible} ${after}
                                    ORDER BY ${cut.orderBy} LIMIT ${cut.limit}) fp
@@ -396,7 +400,8 @@ export class PostsRepository {
     // (the newest posts that user voted for, else that user's votes), as the
     // feed does. An EXISTS alone drove the page from all the user's votes:
     // 25 ms for a user with 5,833 of them on the full dataset.
-    const voted = 'fv.user_id = (SELECT vu.id FROM users vu WHERE lower(vu.username) = lower(:votedBy))';
+    const voted =
+      'fv.user_id = (SELECT vu.id FROM users vu WHERE lower(vu.username) = lower(:votedBy))';
     const walks =
       query.votedBy !== undefined &&
       author === undefined &&
