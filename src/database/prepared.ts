@@ -7,6 +7,7 @@ import {
   type EntityManager,
   type QueryRunner,
 } from 'typeorm';
+import { ROW_TYPES } from './row-types.js';
 
 /** Where a statement runs: the pool, or a transaction's (or a query runner's) connection. */
 export type Queryable = DataSource | EntityManager;
@@ -166,7 +167,12 @@ function isDataSource(on: Queryable): on is DataSource {
 
 /** What this module uses of pg's client: the config-object query, and its statement bookkeeping. */
 interface PgClient {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: {
+    name?: string;
+    text: string;
+    values: unknown[];
+    types?: typeof ROW_TYPES;
+  }): Promise<{ rows: unknown[] }>;
   connection?: {
     parsedStatements?: Record<string, string>;
     submittedNamedStatements?: Record<string, string>;
@@ -270,7 +276,8 @@ async function send(
   }
   // Logged (and so counted) per statement sent, as PostgresQueryRunner.query does.
   connection.dataSource.logger.logQuery(text, values, connection.runner);
-  return (await client.query(name ? { name, text, values } : { text, values })).rows;
+  const types = ROW_TYPES;
+  return (await client.query(name ? { name, text, values, types } : { text, values, types })).rows;
 }
 
 /**
