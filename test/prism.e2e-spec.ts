@@ -350,6 +350,66 @@ describe('the API through a Prism 5 validation proxy', () => {
     await send(200, 'get', '/conduit/api/tags');
     await send(422, 'get', '/conduit/api/tags?x=1');
 
+    // Conduit's articles, favourites and comments (Agora's posts, votes and comments).
+    const { article } = (
+      await send(201, 'post', '/conduit/api/articles', {
+        token: bob.token,
+        body: {
+          article: {
+            title: 'Through Prism',
+            description: 'Checked',
+            body: 'Every answer.',
+            tagList: ['prism'],
+          },
+        },
+      })
+    ).body as { article: { slug: string } };
+    const slug = article.slug;
+    const none = '/conduit/api/articles/no-such-article-0';
+    await send(422, 'post', '/conduit/api/articles', {
+      token: bob.token,
+      body: { article: { title: '' } },
+    });
+    await send(200, 'get', '/conduit/api/articles?tag=prism');
+    await send(422, 'get', '/conduit/api/articles?limit=0');
+    await send(200, 'get', '/conduit/api/articles/feed', { token: ada.token });
+    await send(401, 'get', '/conduit/api/articles/feed');
+    await send(200, 'get', `/conduit/api/articles/${slug}`);
+    await send(404, 'get', none);
+    await send(200, 'put', `/conduit/api/articles/${slug}`, {
+      token: bob.token,
+      body: { article: { body: 'Edited through Prism.' } },
+    });
+    await send(403, 'put', `/conduit/api/articles/${slug}`, {
+      token: ada.token,
+      body: { article: { body: 'Not mine.' } },
+    });
+    await send(200, 'post', `/conduit/api/articles/${slug}/favorite`, { token: ada.token });
+    await send(401, 'post', `/conduit/api/articles/${slug}/favorite`);
+    await send(200, 'delete', `/conduit/api/articles/${slug}/favorite`, { token: ada.token });
+    await send(404, 'delete', `${none}/favorite`, { token: ada.token });
+    const { comment } = (
+      await send(201, 'post', `/conduit/api/articles/${slug}/comments`, {
+        token: ada.token,
+        body: { comment: { body: 'Via Prism.' } },
+      })
+    ).body as { comment: { id: number } };
+    await send(422, 'post', `/conduit/api/articles/${slug}/comments`, {
+      token: ada.token,
+      body: { comment: {} },
+    });
+    await send(200, 'get', `/conduit/api/articles/${slug}/comments`);
+    await send(404, 'get', `${none}/comments`);
+    // Neither the comment's author nor the article's.
+    await send(403, 'delete', `/conduit/api/articles/${slug}/comments/${comment.id}`, {
+      token: carl.token,
+    });
+    await send(204, 'delete', `/conduit/api/articles/${slug}/comments/${comment.id}`, {
+      token: ada.token,
+    });
+    await send(403, 'delete', `/conduit/api/articles/${slug}`, { token: ada.token });
+    await send(204, 'delete', `/conduit/api/articles/${slug}`, { token: bob.token });
+
     // Deleting: the profile, then a whole account.
     await send(204, 'delete', '/api/users/me/profile', { token: ada.token });
     await send(204, 'delete', '/api/users/me', { token: carl.token });
