@@ -473,6 +473,38 @@ describe('maintained counters', () => {
     expect(await drift()).toEqual(exact);
   });
 
+  it('keeps each tag link’s copy of its post’s created_at through a date change, and agora_recount() repairs a drifted one', async () => {
+    const author = await registerUser(app());
+    const res = await app()
+      .http()
+      .post('/api/posts')
+      .set(author.auth)
+      .send({ title: 'Dated', content: 'Dated', tags: [`dated${author.id.toString(36)}`] });
+    expect(res.status).toBe(201);
+    const id = (res.body as PostBody).id;
+    const copied = () =>
+      stored(
+        `SELECT COUNT(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+          WHERE pt.post_id = $1 AND pt.created_at = p.created_at`,
+        [id],
+      );
+    expect(await copied()).toBe(1);
+    await app().db.query(
+      `UPDATE posts SET created_at = created_at - interval '1 day' WHERE id = $1`,
+      [id],
+    );
+    expect(await copied()).toBe(1);
+    expect(await drift()).toEqual(exact);
+    await app().db.query(
+      `UPDATE post_tags SET created_at = created_at - interval '1 hour' WHERE post_id = $1`,
+      [id],
+    );
+    expect(await drift()).toMatchObject({ 'post_tags.created_at': 1 });
+    await app().db.query('SELECT agora_recount()');
+    expect(await drift()).toEqual(exact);
+    expect(await copied()).toBe(1);
+  });
+
   it('publishes, unpublishes and deletes a post with as many row writes for an author with 300 followers as for one with none', async () => {
     const famous = await registerUser(app());
     const unknown = await registerUser(app());

@@ -356,12 +356,12 @@ export class PostsRepository {
     // Drafts show only in a list of the caller's own posts.
     const ownDrafts = query.author !== undefined && viewerId !== undefined;
     let sort = query.sort;
+    const dated = sortsByDate(query.sort) ? query.sort : undefined;
     // By date over published posts, a tag filter walks the tag's own links in
     // date order (migration 1764200000000): the page's cost, whatever the
     // tag's size or age, instead of every post by date probed for the tag.
-    const byTag = tagIds !== undefined && tagIds.length > 0 && !ownDrafts && sort !== undefined;
-    const tagOrder = byTag ? sortByTagLinks(sort ?? []) : undefined;
-    if (tagIds !== undefined && tagOrder !== undefined) {
+    const tagWalk = tagIds !== undefined && tagIds.length > 0 && !ownDrafts && dated !== undefined;
+    if (tagWalk) {
       qb.innerJoin(
         'post_tags',
         'ft0',
@@ -369,7 +369,7 @@ export class PostsRepository {
         { tagId0: tagIds[0] },
       );
       clauses.push('JOIN post_tags ft0 BY DATE');
-      sort = tagOrder;
+      sort = dated.map((term) => ({ ...term, expr: TAG_LINK_DATE[term.expr] }));
     }
     if (sortsByCounters(query.sort)) {
       // Sorting by votes or comments walks the counters' index, joining each post by id.
@@ -407,20 +407,14 @@ export class PostsRepository {
       author === undefined &&
       !query.search &&
       (query.tag ?? []).length === 0 &&
-      sort !== undefined &&
-      sort.length > 0 &&
-      sort.every((term) => term.expr === 'p.created_at' || term.expr === 'p.id');
-    if (query.votedBy !== undefined && walks) {
-      if (cut === undefined) {
-        where(`EXISTS (SELECT 1 FROM votes fv WHERE fv.post_id = p.id AND ${voted})`, {
-          votedBy: query.votedBy,
-        });
-      } else {
+      dated !== undefined;
+    if (query.votedBy !== undefined) {
+      if (walks && cut !== undefined) {
         const after = cut.after === undefined ? '' : `AND ${cut.after}`;
         const member = `(SELECT true FROM votes fv WHERE fv.post_id = p.id AND ${voted})`;
         where(
           `p.id IN (${twoWalks(
-            sort ?? [],
+            dated,
             cut,
             member,
             () => `SELECT p.id FROM votes fv JOIN posts p ON p.id = fv.post_id
@@ -429,14 +423,15 @@ export class PostsRepository {
           )})`,
           { votedBy: query.votedBy, ...cut.params },
         );
+      } else {
+        // Without the cut (the count), or with other filters: the user's votes
+        // by the votes' primary key, post by post.
+        where(`EXISTS (SELECT 1 FROM votes fv WHERE fv.post_id = p.id AND ${voted})`, {
+          votedBy: query.votedBy,
+        });
       }
       // The same name with or without the cut: the paginator keys the page by its cut too.
-      clauses[clauses.length - 1] = 'VOTED BY, WALKED';
-    } else if (query.votedBy !== undefined) {
-      // With other filters: the user's votes by the votes' primary key, post by post.
-      where(`EXISTS (SELECT 1 FROM votes fv WHERE fv.post_id = p.id AND ${voted})`, {
-        votedBy: query.votedBy,
-      });
+      if (walks) clauses[clauses.length - 1] = 'VOTED BY, WALKED';
     }
     if (query.search) {
       where(
@@ -447,7 +442,7 @@ export class PostsRepository {
     if (tagIds) {
       tagIds.forEach((id, i) => {
         // The first tag is the walk's own, when the list walks its links.
-        if (i === 0 && tagOrder !== undefined) return;
+        if (i === 0 && tagWalk) return;
         where(
           `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
           { [`tagId${i}`]: id },
@@ -621,13 +616,17 @@ function twoWalks(
 }
 
 /**
- * The list's date order over the first tag's links (`ft0`, whose created_at
- * and post_id copy the post's), or undefined for any other order.
+ * The date order's terms over the first tag's links (`ft0`, whose created_at
+ * and post_id copy the post's).
  */
-function sortByTagLinks(sort: SortTerm[]): SortTerm[] | undefined {
-  const over: Record<string, string> = { 'p.created_at': 'ft0.created_at', 'p.id': 'ft0.post_id' };
-  if (sort.length === 0 || !sort.every((term) => term.expr in over)) return undefined;
-  return sort.map((term) => ({ ...term, expr: over[term.expr] }));
+const TAG_LINK_DATE: Record<string, string> = {
+  'p.created_at': 'ft0.created_at',
+  'p.id': 'ft0.post_id',
+};
+
+/** Whether a list is ordered by date (created_at, then id), as the walks by date need. */
+function sortsByDate(sort: SortTerm[] | undefined): boolean {
+  return sort !== undefined && sort.length > 0 && sort.every((term) => term.expr in TAG_LINK_DATE);
 }
 
 function sortsByCounters(sort: SortTerm[] | undefined): boolean {
