@@ -7,7 +7,7 @@ import { FEED_SORT, POST_SORT } from '../src/posts/post-sort.js';
 import { PostsRepository } from '../src/posts/posts.repository.js';
 import { type RegisteredUser, registerUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { type Query, walkCursor, walkOffset } from './support/lists.js';
+import { type PostPage, type Query, totalOf, walkCursor, walkOffset } from './support/lists.js';
 import { ownDatabase } from './support/own-database.js';
 import { follow } from './support/social.js';
 
@@ -28,6 +28,8 @@ describe('list walks', () => {
   let reader: RegisteredUser;
   /** Follows `quiet` only. */
   let sparse: RegisteredUser;
+  /** Follows `noise` (5,000 posts) and `active`: a feed past the total's cap. */
+  let crowd: RegisteredUser;
   let active: RegisteredUser;
   let quiet: RegisteredUser;
   /** Nobody follows it: 5,000 posts, the newest of all. */
@@ -37,7 +39,8 @@ describe('list walks', () => {
   beforeAll(async () => {
     await own.admin(`CREATE DATABASE "${own.name}"`);
     t = await createTestApp({ env: { DATABASE_URL: own.url } });
-    [reader, sparse, active, quiet, noise] = [
+    [reader, sparse, active, quiet, noise, crowd] = [
+      await registerUser(t),
       await registerUser(t),
       await registerUser(t),
       await registerUser(t),
@@ -47,6 +50,8 @@ describe('list walks', () => {
     await follow(t, reader, active);
     await follow(t, reader, quiet);
     await follow(t, sparse, quiet);
+    await follow(t, crowd, noise);
+    await follow(t, crowd, active);
     // In transactions of 500 rows: the published-post counters are updated once
     // per row at commit, and a row updated n times in one transaction costs n².
     const insert = async (
@@ -171,6 +176,20 @@ describe('list walks', () => {
       'SELECT count(*)::int AS n FROM posts WHERE published',
     );
     expect(all[0].n).toBeGreaterThan(NOISE);
+  });
+
+  it('the feed’s total comes from the followees’ counters: exact below 1,000, capped past it, reading no posts', async () => {
+    const totals = async (user: RegisteredUser) =>
+      totalOf(((await feed(user, {}).expect(200)).body as PostPage).meta);
+    // 300 published posts and 3 (the active author's 50 drafts are not in the feed), then 5,300.
+    expect(await totals(reader)).toEqual({ total: 303, totalExact: true });
+    expect(await totals(sparse)).toEqual({ total: 3, totalExact: true });
+    expect(await totals(crowd)).toEqual({ total: 1000, totalExact: false });
+    // The page statement with its total reads as many posts as without it: a
+    // walk of the followees' posts read 1,000 more for `crowd`.
+    for (const user of [crowd, reader, sparse]) {
+      expect(await postsRead(feedOf(user))).toBe(await postsRead(feedOf(user), true));
+    }
   });
 
   /** A tag-filtered list as a plain query, in the order asked. */

@@ -17,18 +17,25 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
   FROM votes vv
   WHERE vv.post_id = p.id
   AND vv.user_id = $1) AS "voted", p.__sort_0::text AS "__sort_0", p.__sort_1::text AS "__sort_1", (
-  SELECT COUNT(*)::int
-  FROM (
-    SELECT 1
-    FROM follows f CROSS
-    JOIN LATERAL (
-      SELECT 1
-      FROM posts pf
-      WHERE pf.author_id = f.followee_id
-      AND pf.published
-      LIMIT 1000) fp
-    WHERE f.follower_id = $2
-    LIMIT 1000) capped) AS "__total"
+  SELECT LEAST(1000, COALESCE( (
+        SELECT w.running
+        FROM (
+          SELECT SUM((
+              SELECT uf.published_posts
+              FROM users uf
+              WHERE uf.id = f.followee_id)) OVER (
+            ORDER BY f.followee_id ROWS UNBOUNDED PRECEDING) AS running
+          FROM follows f
+          WHERE f.follower_id = $2
+          ORDER BY f.followee_id) w
+        WHERE w.running >= 1000
+        LIMIT 1), (
+        SELECT SUM((
+            SELECT uf.published_posts
+            FROM users uf
+            WHERE uf.id = f.followee_id))
+        FROM follows f
+        WHERE f.follower_id = $2), 0))::int) AS "__total"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
