@@ -73,6 +73,8 @@ export class PinoNestLogger implements LoggerService {
     message: unknown,
     context?: string,
   ): void {
+    // Nothing to build for a level that is off (the SQL trace calls this once per statement).
+    if (pino.levels.values[level] < pino.levels.values[this.logger.level]) return;
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
       const { msg, ...fields } = message as { msg?: string };
       this.logger[level]({ context, ...fields }, msg);
