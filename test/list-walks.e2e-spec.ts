@@ -169,8 +169,10 @@ describe('list walks', () => {
     // The newest 1,000 at most, then the quiet author's own; a walk by date
     // alone read all 5,000 noise posts to reach the quiet author's.
     expect(await postsRead(feedOf(sparse))).toBeLessThan(2500);
-    // The busy feed stops at its page: one post in 7 is the active author's.
-    expect(await postsRead(feedOf(reader))).toBeLessThan(2500);
+    // The busy feed stops at its page: one post in 7 is the active author's,
+    // so about 150 posts (and 21 rows of the page), not the 1,000 of the walk's
+    // bound, which a bound read first as the 1,000th post's key did read.
+    expect(await postsRead(feedOf(reader))).toBeLessThan(400);
     // The measure's premise: the noise is there to be read.
     const all: { n: number }[] = await t.db.query(
       'SELECT count(*)::int AS n FROM posts WHERE published',

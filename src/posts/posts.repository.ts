@@ -592,8 +592,9 @@ const FOLLOWEE_POSTS = '(SELECT uf.published_posts FROM users uf WHERE uf.id = f
  * small the set is:
  * - the posts after the cursor in the page's order, each kept when `member`
  *   (a boolean scalar subquery over `p`) holds, stopping at the page's rows
- *   or after FIRST_WALK posts (the FIRST_WALK-th post bounds the walk; past
- *   the end of posts it is NULL and the walk finds nothing);
+ *   or after FIRST_WALK posts (a LIMIT inside the walk: it reads only as far
+ *   as the page needs, where a bound read first as the FIRST_WALK-th post's
+ *   key read all FIRST_WALK index entries on every request);
  * - only when that falls short (a sparse set, a deep page), `members(after)`:
  *   the set's own first posts, from its side (the page's order and row count
  *   within, `after` the cursor's condition).
@@ -612,13 +613,12 @@ function twoWalks(
   }
   const visible = postVisibleSql('p', undefined);
   const after = cut.after === undefined ? '' : `AND ${cut.after}`;
-  const terms = sort.map((t) => t.expr).join(', ');
-  const last = `(SELECT ${terms} FROM posts p WHERE ${visible} ${after}
-                  ORDER BY ${cut.orderBy} OFFSET ${FIRST_WALK - 1} LIMIT 1)`;
+  // The inner LIMIT bounds the walk and is read lazily; only the columns used
+  // are kept from p.*, so the date index answers it alone (index-only).
   return `WITH recent AS MATERIALIZED (
-            SELECT p.id FROM posts p
-             WHERE ${visible} ${after} AND (${terms}) ${sort[0].descending ? '>=' : '<='} ${last}
-               AND ${member}
+            SELECT p.id FROM (SELECT p.* FROM posts p WHERE ${visible} ${after}
+                               ORDER BY ${cut.orderBy} LIMIT ${FIRST_WALK}) p
+             WHERE ${member}
              ORDER BY ${cut.orderBy} LIMIT ${cut.limit})
           SELECT id FROM recent
           UNION ALL

@@ -43,15 +43,13 @@ FROM (
   AND "p"."id" IN (
     WITH recent AS MATERIALIZED (
       SELECT "p"."id"
-      FROM posts p
-      WHERE "p"."published"
-      AND ("p"."created_at", "p"."id") >= (
-        SELECT "p"."created_at", "p"."id"
+      FROM (
+        SELECT p.*
         FROM posts p
         WHERE "p"."published"
-        ORDER BY "p"."created_at" DESC, "p"."id" DESC OFFSET 999
-        LIMIT 1)
-      AND (
+        ORDER BY "p"."created_at" DESC, "p"."id" DESC
+        LIMIT 1000) p
+      WHERE (
         SELECT true
         FROM follows fd
         WHERE fd.follower_id = $2
