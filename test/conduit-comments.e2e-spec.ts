@@ -12,6 +12,10 @@ import {
 } from './support/conduit-articles.js';
 import { CONDUIT } from './support/conduit.js';
 import { follow } from './support/social.js';
+import { pageRowsRead } from './support/explain.js';
+import { CommentsRepository } from '../src/comments/comments.repository.js';
+import { COMMENT_SORT } from '../src/comments/comment-sort.js';
+import { defaultSort } from '../src/common/paging/sort.js';
 
 /** /conduit/api/articles/:slug/comments: Agora's comments, flat. */
 describe('Conduit comments', () => {
@@ -200,5 +204,40 @@ describe('Conduit comments', () => {
     expect(await exists(mine.id)).toBe(false);
     const again = await remove(article.slug, mine.id, commenter);
     expect([again.status, again.body]).toEqual([404, errors('comment', 'not found')]);
+  });
+
+  it('reads a long thread’s first 1,000 comments, oldest first, replies included, and only those', async () => {
+    const long = await createArticle(t, author);
+    const [{ id }]: { id: number }[] = await t.db.query('SELECT id FROM posts WHERE slug = $1', [
+      long.slug,
+    ]);
+    // 1,200 top-level comments, a minute apart, and 1,300 replies between them.
+    await t.db.query(
+      `INSERT INTO comments (post_id, author_id, body, created_at)
+       SELECT $1, $2, 'top ' || i, timestamptz '2021-01-01' + i * interval '1 minute'
+         FROM generate_series(1, 1200) i`,
+      [id, commenter.id],
+    );
+    await t.db.query(
+      `INSERT INTO comments (post_id, author_id, body, parent_id, created_at)
+       SELECT $1, $2, 'reply ' || i, c.id, c.created_at + interval '30 seconds'
+         FROM generate_series(1, 1300) i
+         JOIN comments c ON c.post_id = $1 AND c.body = 'top ' || (1 + i % 1200)`,
+      [id, author.id],
+    );
+    await t.db.query('ANALYZE comments');
+    const want: { id: number }[] = await t.db.query(
+      'SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at, id LIMIT 1000',
+      [id],
+    );
+    const res = await conduitGet(t, `/articles/${long.slug}/comments`).expect(200);
+    const { comments } = res.body as { comments: ConduitComment[] };
+    expect(comments.map((c) => c.id)).toEqual(want.map((r) => r.id));
+    // The page's statement reads its 1,001 rows (the page and one to tell
+    // whether more follow), not the thread's 2,500: the (post, date) index.
+    const list = t.app
+      .get(CommentsRepository)
+      .listQuery(id, 'all', undefined, defaultSort(COMMENT_SORT), 'article');
+    expect(await pageRowsRead(t, list, 'comments', { take: 1001 })).toBe(1001);
   });
 });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CursorCodec } from '../src/common/paging/cursor.js';
-import { Paginator, type ListQuery } from '../src/common/paging/paginator.js';
-import { UNCOUNTED } from '../src/common/paging/page.js';
+import type { ListQuery } from '../src/common/paging/paginator.js';
 import { defaultSort, parseSort } from '../src/common/paging/sort.js';
 import { FEED_SORT, POST_SORT } from '../src/posts/post-sort.js';
 import { PostsRepository } from '../src/posts/posts.repository.js';
 import { type RegisteredUser, registerUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { pageRowsRead } from './support/explain.js';
 import { type PostPage, type Query, totalOf, walkCursor, walkOffset } from './support/lists.js';
 import { ownDatabase } from './support/own-database.js';
 import { follow } from './support/social.js';
@@ -143,24 +142,9 @@ describe('list walks', () => {
     },
   );
 
-  /**
-   * Rows the page statement of `list` reads from posts (returned or filtered
-   * out, each loop), from EXPLAIN ANALYZE. `total` stands for a total the
-   * list already has (a tag's counter): the page statement then counts nothing.
-   */
-  async function postsRead(list: ListQuery, total = false): Promise<number> {
-    const paginator = new Paginator(t.app.get(CursorCodec));
-    const cut = { keyset: false, take: 21, skip: false };
-    const { statements, params } = paginator.statementsFor(
-      total ? { ...list, total: () => Promise.resolve(UNCOUNTED) } : list,
-      cut,
-    );
-    const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] = await t.db.query(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${statements.page.text}`,
-      statements.page.values(params),
-    );
-    return rowsOf(plan[0].Plan, 'posts');
-  }
+  /** Rows the page statement of `list` reads from posts (see pageRowsRead). */
+  const postsRead = (list: ListQuery, total = false) =>
+    pageRowsRead(t, list, 'posts', { counted: !total });
 
   const feedOf = (user: RegisteredUser) =>
     t.app.get(PostsRepository).feedQuery(defaultSort(FEED_SORT), user.id);
@@ -263,19 +247,3 @@ describe('list walks', () => {
     expect(await postsRead(list('old', await tagId('old')), true)).toBeLessThan(100);
   });
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-function rowsOf(node: PlanNode, relation: string): number {
-  const own =
-    node['Relation Name'] === relation
-      ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops']
-      : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsOf(child, relation), 0);
-}

@@ -14,6 +14,7 @@ import { User } from '../users/user.entity.js';
 /** A comment on a post, or a reply to another comment of the same post. */
 @Entity({ name: 'comments' })
 @Index('ix_comments_post_parent_created', ['postId', 'parentId', 'createdAt', 'id'])
+@Index('ix_comments_post_created', ['postId', 'createdAt', 'id'])
 @Index('ix_comments_parent', { synchronize: false })
 @Index('ix_comments_author', ['authorId'])
 export class Comment {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
-import { Paginator } from '../common/paging/paginator.js';
+import { Paginator, type ListQuery } from '../common/paging/paginator.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { postVisibleToViewerSql } from '../posts/post-visibility.js';
 import { Comment } from './comment.entity.js';
@@ -38,43 +38,51 @@ export class CommentsRepository {
     query: PageQueryDto & { sort: SortTerm[] },
     view?: V,
   ): Promise<Page<RowOf<V>>> {
-    return this.paginator.run(
-      {
-        scope: `comments:${postId}:${level}`,
-        base: () => {
-          const qb = this.dataSource
-            .createQueryBuilder()
-            .from(Comment, 'c')
-            .where('c.post_id = :postId', { postId })
-            .andWhere(postVisibleToViewerSql(viewerId), { viewerId });
-          if (level === 'all') return qb;
-          return level === 'top'
-            ? qb.andWhere('c.parent_id IS NULL')
-            : qb.andWhere('c.parent_id = :parentId', { parentId: level });
-        },
-        select: (qb) => withCommentView(qb, view ?? 'comment', viewerId),
-        sort: query.sort,
-        // A post's comments (all, or its top level), or a comment's direct
-        // replies, as the triggers count them (a hidden post or a parent of
-        // another post shows an empty page, which the service answers with its 404).
-        totalSql:
-          level === 'all'
+    return this.paginator.run(this.listQuery(postId, level, viewerId, query.sort, view), query);
+  }
+
+  /** The list behind findPage, with its total (public so a test can EXPLAIN its statement). */
+  listQuery(
+    postId: number,
+    level: CommentLevel,
+    viewerId: number | undefined,
+    sort: SortTerm[],
+    view: CommentView = 'comment',
+  ): ListQuery {
+    return {
+      scope: `comments:${postId}:${level}`,
+      base: () => {
+        const qb = this.dataSource
+          .createQueryBuilder()
+          .from(Comment, 'c')
+          .where('c.post_id = :postId', { postId })
+          .andWhere(postVisibleToViewerSql(viewerId), { viewerId });
+        if (level === 'all') return qb;
+        return level === 'top'
+          ? qb.andWhere('c.parent_id IS NULL')
+          : qb.andWhere('c.parent_id = :parentId', { parentId: level });
+      },
+      select: (qb) => withCommentView(qb, view, viewerId),
+      sort,
+      // A post's comments (all, or its top level), or a comment's direct
+      // replies, as the triggers count them (a hidden post or a parent of
+      // another post shows an empty page, which the service answers with its 404).
+      totalSql:
+        level === 'all'
+          ? {
+              sql: 'SELECT ac.comments FROM post_counters ac WHERE ac.post_id = :postId',
+              exact: true,
+            }
+          : level === 'top'
             ? {
-                sql: 'SELECT ac.comments FROM post_counters ac WHERE ac.post_id = :postId',
+                sql: 'SELECT tc.threads FROM post_counters tc WHERE tc.post_id = :postId',
                 exact: true,
               }
-            : level === 'top'
-              ? {
-                  sql: 'SELECT tc.threads FROM post_counters tc WHERE tc.post_id = :postId',
-                  exact: true,
-                }
-              : {
-                  sql: 'SELECT rc.replies FROM comments rc WHERE rc.id = :parentId AND rc.post_id = :postId',
-                  exact: true,
-                },
-      },
-      query,
-    );
+            : {
+                sql: 'SELECT rc.replies FROM comments rc WHERE rc.id = :parentId AND rc.post_id = :postId',
+                exact: true,
+              },
+    };
   }
 
   async findAccess(id: number): Promise<CommentAccess | undefined> {

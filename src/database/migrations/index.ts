@@ -10,6 +10,7 @@ import { PostsPublishedByAuthor1763900800000 } from './1763900800000-posts-publi
 import { PostSlugDescription1764000000000 } from './1764000000000-post-slug-description.js';
 import { FeedWalkIndex1764100000000 } from './1764100000000-feed-walk-index.js';
 import { PostTagsCreated1764200000000 } from './1764200000000-post-tags-created.js';
+import { CommentsPostCreated1764300000000 } from './1764300000000-comments-post-created.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so the app, the CLI and
@@ -28,4 +29,5 @@ export const migrations = [
   PostSlugDescription1764000000000,
   FeedWalkIndex1764100000000,
   PostTagsCreated1764200000000,
+  CommentsPostCreated1764300000000,
 ];
