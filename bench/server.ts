@@ -328,7 +328,9 @@ export function agoraEnv(databaseUrl: string, extra: Record<string, string>): No
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever the developer's shell or .env sets for their own Agora must not leak in.
   for (const key of Object.keys(env)) {
-    if (/^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY|WRITE_RATE_LIMIT|REDIS_)/.test(key))
+    if (
+      /^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY|WRITE_RATE_LIMIT|REDIS_|WORKERS$)/.test(key)
+    )
       delete env[key];
   }
   return {

@@ -138,8 +138,8 @@ export async function runPrimary(): Promise<void> {
     if (!slot.listening) slot.bootFailures += 1;
     if (slot.bootFailures >= MAX_BOOT_FAILURES) {
       log.error(
-        `${name} exited (${how}) before listening, the ${MAX_BOOT_FAILURES}th worker in a row ` +
-          'to fail at boot: giving up (the workers logged why above).',
+        `${name} exited (${how}) before listening, as did the ${MAX_BOOT_FAILURES - 1} ` +
+          'started before it in its place: giving up (the workers logged why above).',
       );
       exitCode = 1;
       stopAll('Giving up');
