@@ -808,7 +808,10 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
-            /** @description Only with WORKERS > 1: which worker process answered (node:cluster's id: 1 to WORKERS at start, a replacement takes the next number). */
+            /**
+             * Format: int32
+             * @description Only with WORKERS > 1: which worker process answered (node:cluster's id: 1 to WORKERS at start, a replacement takes the next number).
+             */
             worker?: number;
         };
         LivenessResponse: {

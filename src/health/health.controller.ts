@@ -38,6 +38,7 @@ export class HealthResponse {
 
   @ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: 2_147_483_647,
     description:
