@@ -380,7 +380,7 @@ describe('WORKERS=2 with embedded PostgreSQL and no JWT_SECRET (development)', (
     await build?.remove();
   });
 
-  it('starts the database once, shares one generated secret, and stops the database after the workers', async () => {
+  it('starts the database once, shares one generated secret, and on Ctrl-C stops the database after the workers', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'agora-workers-'));
     const dbPort = await freePort();
     const port = await freePort();
@@ -396,7 +396,19 @@ describe('WORKERS=2 with embedded PostgreSQL and no JWT_SECRET (development)', (
     delete env.DATABASE_URL;
     delete env.JWT_SECRET;
     try {
-      const server = await startCluster(build, port, env);
+      // `npm start` in a terminal: the primary leads the foreground process group, and
+      // its workers are in it too, so Ctrl-C's SIGINT reaches each of them besides the
+      // primary's own SIGTERM.
+      const server = await ChildServer.start({
+        name: 'agora',
+        args: [build.main],
+        env,
+        port,
+        healthPath: '/health',
+        echo: false,
+        cwd: ROOT,
+        processGroup: true,
+      });
       try {
         await waitForWorkers(server, 2);
         const [[first], [second]] = await connectionsToEachWorker(server.url, 2);
@@ -426,10 +438,15 @@ describe('WORKERS=2 with embedded PostgreSQL and no JWT_SECRET (development)', (
           ),
         ).toHaveLength(1);
       } finally {
-        server.signal('SIGTERM');
+        server.signalGroup('SIGINT');
       }
       expect(await server.exited).toEqual({ code: 0, signal: null });
-      // The cluster was stopped after the workers, not left behind.
+      // Both workers finished cleanly (a second signal changes nothing), then the cluster stopped.
+      const exits = Object.keys(server.messages()).filter((m) =>
+        /^level 30: Worker \d+ \(pid \d+\) exited/.test(m),
+      );
+      expect(exits).toHaveLength(2);
+      for (const line of exits) expect(line).toMatch(/exited \(code 0\)$/);
       expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
       const probe = new pg.Client({ host: '127.0.0.1', port: dbPort, user: 'postgres' });
       await expect(probe.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
