@@ -129,8 +129,10 @@ export async function runPrimary(): Promise<void> {
     const how = signal ? `signal ${signal}` : `code ${code}`;
     const name = `Worker ${worker.id} (pid ${worker.process.pid})`;
     if (stopping) {
-      // A worker still booting when SIGTERM came has no handler yet: SIGTERM ended it, nothing was lost.
-      if (code !== 0 && signal !== 'SIGTERM') exitCode = 1;
+      // A worker still booting when the signal came (ours, or Ctrl-C's to the whole group)
+      // had no handler yet: the signal ended it, with no request to lose.
+      const benign = code === 0 || SIGNALS.some((s) => s === signal);
+      if (!benign) exitCode = 1;
       log.log(`${name} exited (${how})`);
       if (live() === 0) void finish();
       return;
