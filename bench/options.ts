@@ -124,9 +124,11 @@ export interface BenchOptions {
   scenarios: ScenarioId[];
   /** 10: the read scenarios run on the 10× dataset too (`agora_bench_x10`). */
   scale: 1 | 10;
+  /** Agora's WORKERS: node:cluster workers per Agora server (1: one process, as by default). */
+  workers: number;
 }
 
-const USAGE = `npm run bench -- [--quick] [--scale 10] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5]`;
+const USAGE = `npm run bench -- [--quick] [--scale 10] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5] [--workers N]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -139,6 +141,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       scenarios: { type: 'string' },
       scale: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -156,6 +159,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: positiveInt('connections', values.connections, 32),
     scenarios: parseScenarios(values.scenarios),
     scale: parseScale(values.scale, quick),
+    workers: parseWorkers(values.workers),
   };
 }
 
@@ -164,6 +168,13 @@ function parseScale(raw: string | undefined, quick: boolean): 1 | 10 {
   if (raw !== '10') throw new Error(`--scale must be 1 or 10, not "${raw}"`);
   if (quick) throw new Error('--scale 10 and --quick do not go together');
   return 10;
+}
+
+/** Within Agora's own bounds for WORKERS (src/config/env.validation.ts). */
+function parseWorkers(raw: string | undefined): number {
+  const workers = positiveInt('workers', raw, 1);
+  if (workers > 64) throw new Error(`--workers must be 1 to 64, not ${workers}`);
+  return workers;
 }
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {

@@ -100,15 +100,19 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const pgVersion = await serverVersion(primary.url);
 
   console.log(
-    `\n==> Agora (node ${startProdArgs().join(' ')}: start:prod's command line, NODE_ENV=production, LOG_LEVEL=warn)`,
+    `\n==> Agora (node ${startProdArgs().join(' ')}: start:prod's command line, NODE_ENV=production, LOG_LEVEL=warn` +
+      `${options.workers > 1 ? `, WORKERS=${options.workers}` : ''})`,
   );
-  const agora = await startAgora(`agora ${primary.spec.name}`, primary.url, poolSize);
+  const workers = options.workers;
+  const agora = await startAgora(`agora ${primary.spec.name}`, primary.url, poolSize, workers);
   cleanup.add(() => agora.stop());
   const agoraSmall = small
-    ? await startAgora(`agora ${small.spec.name}`, small.url, poolSize)
+    ? await startAgora(`agora ${small.spec.name}`, small.url, poolSize, workers)
     : undefined;
   if (agoraSmall) cleanup.add(() => agoraSmall.stop());
-  const agoraX10 = x10 ? await startAgora(`agora ${x10.spec.name}`, x10.url, poolSize) : undefined;
+  const agoraX10 = x10
+    ? await startAgora(`agora ${x10.spec.name}`, x10.url, poolSize, workers)
+    : undefined;
   if (agoraX10) cleanup.add(() => agoraX10.stop());
   console.log(
     `  ${[agora, agoraSmall, agoraX10]
@@ -358,18 +362,20 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   };
   const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
   const preamble = [
-    `${startedAt.toISOString()} · ${options.quick ? '--quick · ' : ''}${options.rounds} × ${options.duration} s rounds ` +
+    `${startedAt.toISOString()} · ${options.quick ? '--quick · ' : ''}` +
+      `${options.workers > 1 ? `--workers ${options.workers} · ` : ''}${options.rounds} × ${options.duration} s rounds ` +
       `(warm-up ${options.warmup} s), ${options.connections} connections · ` +
       `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database})`,
     '',
     `Datasets: ${datasets.map(describeDataset).join('; ')}. ` +
-      `Agora peak RSS ${mb(agoraMemory.peakKb)} (sampled max ${mb(agoraMemory.sampledMaxKb)})` +
+      `Agora peak RSS ${mb(agoraMemory.peakKb)} (sampled max ${mb(agoraMemory.sampledMaxKb)}` +
+      `${options.workers > 1 ? ', the largest of the primary and its workers' : ''})` +
       agoraPeaks
         .filter((p) => p.key !== 'agora')
         .map((p) => `, on ${p.key === 'agoraSmall' ? 'small' : 'x10'} ${mb(p.peakKb)}`)
         .join('') +
       '; ' +
-      `pool size ${poolSize} for Agora and the ceiling. Median req/s over rounds (min–max); p50/p99: medians over rounds.`,
+      `pool size ${poolSize} for Agora${options.workers > 1 ? ' (per worker)' : ''} and the ceiling. Median req/s over rounds (min–max); p50/p99: medians over rounds.`,
   ];
   const logLines = Object.entries(serverLogs).flatMap(([name, messages]) =>
     Object.entries(messages).map(([message, count]) => `- ${name}: ${count} × ${message}`),
@@ -394,7 +400,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
     `Verdict: ${failed.length === 0 ? 'PASS' : `FAIL (${failed.map((c) => c.name).join('; ')})`}`,
   ];
   const md = markdown({
-    title: `Agora bench${options.quick ? ' (--quick)' : ''}`,
+    title: `Agora bench${options.quick ? ' (--quick)' : ''}${options.workers > 1 ? ` (--workers ${options.workers})` : ''}`,
     preamble,
     summaries,
     checks,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ export class ChildServer {
     readonly url: string,
     private readonly child: ChildProcess,
     private readonly echo: boolean,
+    private readonly withChildren: boolean,
   ) {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
@@ -66,6 +68,11 @@ export class ChildServer {
     cwd?: string;
     /** Leads a process group of its own, as a terminal's foreground job does (see signalGroup). */
     processGroup?: boolean;
+    /**
+     * Memory is read from the process and its children (a cluster primary and
+     * its workers): the largest of them, as the RSS target holds per process.
+     */
+    withChildren?: boolean;
   }): Promise<ChildServer> {
     const child = spawn(process.execPath, options.args, {
       cwd: options.cwd ?? ROOT,
@@ -78,6 +85,7 @@ export class ChildServer {
       `http://127.0.0.1:${options.port}`,
       child,
       options.echo ?? true,
+      options.withChildren ?? false,
     );
     await server.waitHealthy(options.healthPath, options.timeoutMs ?? 180_000);
     return server;
@@ -94,7 +102,7 @@ export class ChildServer {
   memory(): MemoryStats {
     if (this.running) {
       this.sample();
-      this.peakKb = readStatusKb(this.child.pid, 'VmHWM') ?? this.peakKb;
+      this.peakKb = this.largest('VmHWM') ?? this.peakKb;
     }
     return { peakKb: this.peakKb, sampledMaxKb: this.sampledMaxKb };
   }
@@ -190,8 +198,15 @@ export class ChildServer {
     return max;
   }
 
+  /** The field's largest value over the process (and its children, withChildren). */
+  private largest(field: 'VmRSS' | 'VmHWM'): number | null {
+    const pids = this.withChildren ? processTree(this.child.pid) : [this.child.pid];
+    const values = pids.flatMap((pid) => readStatusKb(pid, field) ?? []);
+    return values.length > 0 ? Math.max(...values) : null;
+  }
+
   private sample(): void {
-    const rss = readStatusKb(this.child.pid, 'VmRSS');
+    const rss = this.largest('VmRSS');
     if (rss === null) return;
     this.sampledMaxKb = Math.max(this.sampledMaxKb ?? 0, rss);
     this.windowMaxKb = Math.max(this.windowMaxKb ?? 0, rss);
@@ -207,6 +222,41 @@ function messageOf(line: string): string {
     // not JSON
   }
   return line.slice(0, 200);
+}
+
+/** `/health`'s `worker` on a connection of its own (fetch would reuse one). */
+function workerOnFreshConnection(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = get(`${url}/health`, { agent: false, timeout: 2000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        try {
+          resolve((JSON.parse(text) as { worker?: number }).worker);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}
+
+/** The process and its direct children (Linux: /proc/<pid>/task/<pid>/children). */
+function processTree(pid: number | undefined): (number | undefined)[] {
+  if (pid === undefined) return [];
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== '')
+      .map(Number);
+    return [pid, ...children];
+  } catch {
+    return [pid];
+  }
 }
 
 /** A field of /proc/<pid>/status in kB (Linux); null where there is no such file. */
@@ -241,9 +291,10 @@ export async function startAgora(
   name: string,
   databaseUrl: string,
   poolSize: number,
+  workers = 1,
 ): Promise<ChildServer> {
   const port = await freePort();
-  return ChildServer.start({
+  const server = await ChildServer.start({
     name,
     args: startProdArgs(),
     env: agoraEnv(databaseUrl, {
@@ -251,10 +302,33 @@ export async function startAgora(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: String(poolSize),
+      WORKERS: String(workers),
     }),
     port,
     healthPath: '/health',
+    withChildren: workers > 1,
   });
+  if (workers > 1) await allWorkersAnswer(server, workers);
+  return server;
+}
+
+/**
+ * /health answers as soon as one worker listens: before measuring, every
+ * worker must have answered (its `worker` field), or the first rounds would
+ * run on fewer. Connections reach the workers in turn, so a few fresh ones do.
+ */
+async function allWorkersAnswer(server: ChildServer, workers: number): Promise<void> {
+  const seen = new Set<number>();
+  const deadline = Date.now() + 120_000;
+  while (seen.size < workers && Date.now() < deadline) {
+    const worker = await workerOnFreshConnection(server.url).catch(() => undefined);
+    if (worker !== undefined) seen.add(worker);
+    else await sleep(200);
+  }
+  if (seen.size < workers) {
+    await server.stop();
+    throw new Error(`${server.name}: ${seen.size} of ${workers} workers answered within 120 s`);
+  }
 }
 
 /**
@@ -328,7 +402,9 @@ export function agoraEnv(databaseUrl: string, extra: Record<string, string>): No
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever the developer's shell or .env sets for their own Agora must not leak in.
   for (const key of Object.keys(env)) {
-    if (/^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY|WRITE_RATE_LIMIT|REDIS_)/.test(key))
+    if (
+      /^(DB_|EMBEDDED_DB_|JWT_|LOGIN_|CORS_|TRUST_PROXY|WRITE_RATE_LIMIT|REDIS_|WORKERS$)/.test(key)
+    )
       delete env[key];
   }
   return {

@@ -808,6 +808,11 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
+            /**
+             * Format: int32
+             * @description Only with WORKERS > 1: which worker process answered (node:cluster's id: 1 to WORKERS at start, a replacement takes the next number).
+             */
+            worker?: number;
         };
         LivenessResponse: {
             /** @enum {string} */

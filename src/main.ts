@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import cluster from 'node:cluster';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp, createAdapter } from './app.setup.js';
+import { runPrimary } from './cluster/primary.js';
 import { appConfig } from './config/app.config.js';
+import { validateEnv } from './config/env.validation.js';
 import { limitHeapGrowth } from './heap.js';
 
 async function bootstrap(): Promise<void> {
@@ -22,7 +25,20 @@ async function bootstrap(): Promise<void> {
   const url = `http://localhost:${config.port}`;
   const log = app.getHttpAdapter().getInstance().log;
   log.info(`Agora is listening: API ${url}/api, Swagger UI ${url}/docs`);
-  await suggestDemoData(app.get(DataSource), (message) => log.info(message));
+  // One hint per start, not one per worker.
+  if (!cluster.isWorker || cluster.worker?.id === 1) {
+    await suggestDemoData(app.get(DataSource), (message) => log.info(message));
+  }
+}
+
+/**
+ * WORKERS=1: this process is Agora. WORKERS=N: the first process is the
+ * cluster primary (src/cluster/primary.ts), and each worker it forks runs
+ * `bootstrap` as a single process would.
+ */
+async function start(): Promise<void> {
+  if (cluster.isPrimary && validateEnv(process.env).WORKERS > 1) await runPrimary();
+  else await bootstrap();
 }
 
 /** A newcomer's first start has nothing to show: say how to fill it. Never fails the boot. */
@@ -42,7 +58,7 @@ async function suggestDemoData(db: DataSource, say: (message: string) => void): 
   }
 }
 
-bootstrap().catch((error: unknown) => {
+start().catch((error: unknown) => {
   // A bad environment or an unreachable database: say why, without a stack trace for the former.
   const message = error instanceof Error ? error.message : String(error);
   console.error(message.startsWith('Invalid environment') ? message : error);

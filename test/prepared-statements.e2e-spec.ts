@@ -254,6 +254,56 @@ describe('named prepared statements', () => {
 });
 
 /**
+ * DB_PREPARED_STATEMENTS=false, for a pooler in transaction mode (PgBouncer):
+ * a named statement lives in the server session that prepared it, which the
+ * next transaction may not get. The same hot statements then run unnamed:
+ * PostgreSQL holds none of them in any session.
+ */
+describe('DB_PREPARED_STATEMENTS=false', () => {
+  let t: TestApp;
+  let author: RegisteredUser;
+  let postId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { DB_PREPARED_STATEMENTS: 'false' } });
+    author = await registerUser(t);
+    postId = (await createPostAs(t, author, { title: `${marker()} unnamed` })).id;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('runs the hot statements unnamed: no session holds a prepared statement', async () => {
+    const captured = await t.captureQueries(async () => {
+      for (let i = 0; i < 10; i += 1) {
+        await t.http().get(`/api/posts/${postId}`).expect(200);
+        await t.http().get('/api/posts?limit=5').expect(200);
+        await t.http().get(`/api/posts/${postId}`).set(author.auth).expect(200);
+      }
+    });
+    // The same statements as with names (one per read, two with the token check)...
+    expect(captured).toHaveLength(40);
+    expect(captured.some((sql) => sql.includes('token_version'))).toBe(true);
+    // ...and not one of them prepared on any connection of the pool.
+    expect((await preparedOnPool(t.db)).flat()).toEqual([]);
+    expectNoLeakedClient(t.db);
+  });
+
+  it('leaves the setting to each data source: an app with names on still names them', async () => {
+    const named = await createTestApp();
+    try {
+      const read = () => named.http().get(`/api/posts/${postId}`).expect(200);
+      const [text] = await named.captureQueries(read);
+      const statements = (await preparedOnPool(named.db)).flat().map((r) => r.statement);
+      expect(statements).toContain(text);
+    } finally {
+      await named.close();
+    }
+  });
+});
+
+/**
  * A named statement that cannot finish: the statement timeout and a killed
  * connection answer the 503 problem they answered as unnamed statements, and
  * the pool keeps no client. On a database of its own, whose posts table this

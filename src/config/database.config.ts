@@ -10,6 +10,8 @@ export function databaseSettings(env: EnvironmentVariables) {
     poolSize: env.DB_POOL_SIZE,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    /** false: the hot statements run unnamed (for a pooler in transaction mode). */
+    preparedStatements: env.DB_PREPARED_STATEMENTS === 'true',
   };
 }
 

@@ -79,6 +79,22 @@ describe('validateEnv', () => {
 });
 
 describe('.env.example', () => {
+  it('takes WORKERS from 1 to 64, 1 by default', () => {
+    expect(validateEnv({}).WORKERS).toBe(1);
+    expect(validateEnv({ WORKERS: '4' }).WORKERS).toBe(4);
+    for (const value of ['0', '65', 'two', '1.5']) {
+      expect(() => validateEnv({ WORKERS: value })).toThrow(/WORKERS/);
+    }
+  });
+
+  it('takes DB_PREPARED_STATEMENTS as true or false, true by default', () => {
+    expect(validateEnv({}).DB_PREPARED_STATEMENTS).toBe('true');
+    expect(validateEnv({ DB_PREPARED_STATEMENTS: 'false' }).DB_PREPARED_STATEMENTS).toBe('false');
+    expect(() => validateEnv({ DB_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DB_PREPARED_STATEMENTS: must be true or false/,
+    );
+  });
+
   it('documents exactly the variables Agora reads, each with a comment', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');

@@ -88,6 +88,18 @@ export class EnvironmentVariables {
   @IntSetting(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 5000;
 
+  /**
+   * `false`: the hot statements run unnamed (parsed per run), as a pooler in
+   * transaction mode (PgBouncer `pool_mode=transaction`) needs: a named
+   * statement lives in one server session, which the next transaction may not get.
+   */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DB_PREPARED_STATEMENTS: 'true' | 'false' = 'true';
+
+  /** Node processes serving the port (node:cluster); 1 = one process, no cluster primary. */
+  @IntSetting(1, 64)
+  WORKERS = 1;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { plannerOptions } from './planner-settings.js';
@@ -65,16 +66,29 @@ export function embeddedDatabaseUrl(db: DatabaseConfig): string {
 }
 
 const MIGRATION_LOCK = 7_314_159;
+/** How often an instance waiting for another's migrations asks for the lock again. */
+const MIGRATION_LOCK_POLL_MS = 200;
 
 /**
  * Runs pending migrations under an advisory lock, so several instances (or test
  * workers) starting at once apply them exactly once.
+ *
+ * The lock is polled (`pg_try_advisory_lock`), not awaited in one statement:
+ * an instance waiting while another migrates would otherwise wait inside one
+ * statement, which the statement timeout (DB_STATEMENT_TIMEOUT_MS) cancels,
+ * failing its boot (20 instances starting together on a fresh database did).
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    for (;;) {
+      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        MIGRATION_LOCK,
+      ])) as { locked: boolean }[];
+      if (locked) break;
+      await sleep(MIGRATION_LOCK_POLL_MS);
+    }
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {

@@ -1,10 +1,18 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
 import { dataSourceOptions, runMigrations } from './data-source.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
+import { runUnnamed } from './prepared.js';
 import { QueryCounter } from './query-counter.js';
 
 export const DATABASE_SERVER = Symbol('DATABASE_SERVER');
@@ -49,7 +57,16 @@ class DatabaseServerModule implements OnApplicationShutdown {
   }
 }
 
+/** DB_PREPARED_STATEMENTS=false: the app's data source runs every statement unnamed. */
+@Injectable()
+class StatementNaming {
+  constructor(@Inject(databaseConfig.KEY) db: DatabaseConfig, dataSource: DataSource) {
+    if (!db.preparedStatements) runUnnamed(dataSource);
+  }
+}
+
 @Module({
+  providers: [StatementNaming],
   imports: [
     DatabaseServerModule,
     TypeOrmModule.forRootAsync({

@@ -66,6 +66,18 @@ export class PreparedStatement<Row> {
   }
 }
 
+/** Data sources whose statements all run unnamed (DB_PREPARED_STATEMENTS=false). */
+const unnamedOnly = new WeakSet<DataSource>();
+
+/**
+ * Makes every statement on `dataSource` run unnamed: for a pooler in
+ * transaction mode (PgBouncer), where the server session that prepared a name
+ * may not be the one the next transaction gets.
+ */
+export function runUnnamed(dataSource: DataSource): void {
+  unnamedOnly.add(dataSource);
+}
+
 /** A fixed-text statement run as a named prepared statement (see PreparedStatement). */
 export function prepared<Row>(text: string): PreparedStatement<Row> {
   return new PreparedStatement<Row>(text);
@@ -83,6 +95,7 @@ export async function runPrepared<Row>(
   values: readonly unknown[],
 ): Promise<Row[]> {
   const dataSource = isDataSource(on) ? on : on.dataSource;
+  if (unnamedOnly.has(dataSource)) name = undefined;
   const given = isDataSource(on) ? undefined : on.queryRunner;
   // What DataSource.query throws for a transaction whose connection is gone.
   if (given?.isReleased) throw new QueryRunnerProviderAlreadyReleasedError();

@@ -15,6 +15,7 @@ import {
   type HealthCheckResult,
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
+import cluster from 'node:cluster';
 import { Public } from '../common/auth/public.decorator.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problem } from '../common/problems/problem.js';
@@ -34,6 +35,17 @@ export class HealthResponse {
       'Only with REDIS_URL. `down`: requests are still served, but each instance counts the rate limits in its own memory.',
   })
   redis?: 'up' | 'down';
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description:
+      "Only with WORKERS > 1: which worker process answered (node:cluster's id: 1 to WORKERS " +
+      'at start, a replacement takes the next number).',
+  })
+  worker?: number;
 }
 
 export class LivenessResponse {
@@ -48,6 +60,11 @@ export class HealthProblemResponse extends ProblemResponse {
 
   @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL.' })
   redis?: 'up' | 'down';
+}
+
+/** The worker's id under node:cluster (WORKERS > 1); nothing for a single process. */
+function workerField(): { worker?: number } {
+  return cluster.isWorker && cluster.worker ? { worker: cluster.worker.id } : {};
 }
 
 /** How long the check waits for the database before calling it down. */
@@ -103,7 +120,7 @@ export class HealthController {
       ? { redis: result.details.redis.status === 'up' ? ('up' as const) : ('down' as const) }
       : {};
     if (result.details.database?.status === 'up') {
-      return { status: 'ok', database: 'up', ...redis };
+      return { status: 'ok', database: 'up', ...redis, ...workerField() };
     }
     throw new ProblemException(
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unreachable.', {
