@@ -10,6 +10,11 @@ export function databaseSettings(env: EnvironmentVariables) {
     poolSize: env.DB_POOL_SIZE,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    /** Streaming replicas for lag-tolerant reads (none: every statement on the primary). */
+    replicaUrls: env.DATABASE_REPLICA_URLS.split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== ''),
+    replicaMaxLagMs: env.REPLICA_MAX_LAG_MS,
   };
 }
 
