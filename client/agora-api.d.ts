@@ -737,6 +737,17 @@ export interface components {
             /** @example must be a valid email address */
             message: string;
         };
+        ReplicaHealthResponse: {
+            /** @description 1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown). */
+            replica: number;
+            /**
+             * @description `up`: serves reads; `lagging`: further behind the primary than REPLICA_MAX_LAG_MS (or its last read failed), reads go to the primary until it catches up; `down`: does not answer.
+             * @enum {string}
+             */
+            state: "up" | "lagging" | "down";
+            /** @description How far behind the primary it is, in milliseconds (null while down). */
+            lagMs: number | null;
+        };
         HealthProblemResponse: {
             /** @example about:blank */
             type: string;
@@ -770,6 +781,8 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
+            /** @description Only with DATABASE_REPLICA_URLS. */
+            replicas?: components["schemas"]["ReplicaHealthResponse"][];
         };
         ProblemResponse: {
             /** @example about:blank */
@@ -808,6 +821,8 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
+            /** @description Only with DATABASE_REPLICA_URLS. A replica that is down or lagging never makes this a 503: its reads go to the primary. */
+            replicas?: components["schemas"]["ReplicaHealthResponse"][];
         };
         LivenessResponse: {
             /** @enum {string} */

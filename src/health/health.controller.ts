@@ -25,6 +25,7 @@ import { RateLimitRedisHealth } from './rate-limit-redis.health.js';
 /** One read replica (DATABASE_REPLICA_URLS) as this instance's monitor last saw it. */
 export class ReplicaHealthResponse {
   @ApiProperty({
+    type: 'integer',
     description: '1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown).',
     minimum: 1,
     maximum: 1000,
