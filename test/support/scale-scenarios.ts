@@ -13,6 +13,13 @@ export interface Answer {
   body: unknown;
 }
 
+/**
+ * GETs that met a network error (no HTTP answer: a reset keep-alive socket)
+ * and were sent once more, as HTTP lets a client repeat an idempotent request.
+ * Reported with the figures; a write is never repeated (its failure counts).
+ */
+export const transport = { retriedReads: 0 };
+
 export async function call(
   base: string,
   method: string,
@@ -22,11 +29,20 @@ export async function call(
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  const send = () =>
+    fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  let res: Response;
+  try {
+    res = await send();
+  } catch (error) {
+    if (method !== 'GET') throw error;
+    transport.retriedReads += 1;
+    res = await send();
+  }
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -232,6 +248,8 @@ export interface OutageFigures {
   lostWrites: number;
   /** /health states the instances went through (down seen, up again). */
   sawDown: boolean;
+  /** GETs sent again after a network error (see `transport`). */
+  retriedReads: number;
 }
 
 /**
@@ -257,7 +275,9 @@ export async function replicaRestart(
     acknowledgedWrites: 0,
     lostWrites: 0,
     sawDown: false,
+    retriedReads: 0,
   };
+  const retriedBefore = transport.retriedReads;
   const acknowledged: number[] = [];
   let running = true;
   const note = (res: Answer) => {
@@ -298,6 +318,7 @@ export async function replicaRestart(
     await Promise.all(load);
   }
   figures.acknowledgedWrites = acknowledged.length;
+  figures.retriedReads = transport.retriedReads - retriedBefore;
   const client = new pg.Client({ connectionString: primaryUrl });
   await client.connect();
   try {
