@@ -241,6 +241,7 @@ export async function startAgora(
   name: string,
   databaseUrl: string,
   poolSize: number,
+  extra: Record<string, string> = {},
 ): Promise<ChildServer> {
   const port = await freePort();
   return ChildServer.start({
@@ -251,6 +252,7 @@ export async function startAgora(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: String(poolSize),
+      ...extra,
     }),
     port,
     healthPath: '/health',

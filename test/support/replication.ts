@@ -247,6 +247,7 @@ export async function startReplicaOf(
   );
   await mkdir(join(dataDir, 'pg_wal'), { recursive: true });
   await ownByServer(dataDir);
+  if (process.getuid?.() === 0) await grantTraverse(dirname(dataDir));
   const replica = new PgServer(dataDir, await freePort(), options.settings);
   await replica.start();
   await caughtUp(primary.url(), replica, START_TIMEOUT_MS);
