@@ -18,7 +18,7 @@ import {
 // and Agora instances in this process, each listening on a port of its own.
 // A and B share Redis and a lag bound long enough that only read-your-writes
 // keeps a writer's reads off the paused replica; C has a short bound; D has
-// no replica at all.
+// no replica at all; E has a replica and no Redis.
 
 const DATABASE = 'agora_replicas';
 
@@ -42,6 +42,7 @@ describe('read replicas', () => {
   let b: Instance;
   let c: Instance;
   let d: Instance;
+  let e: Instance;
   let primaryUrl: string;
   let replicaUrl: string;
 
@@ -64,11 +65,16 @@ describe('read replicas', () => {
     b = await startInstance({ ...shared, REPLICA_MAX_LAG_MS: '60000' });
     c = await startInstance({ ...shared, REPLICA_MAX_LAG_MS: '300' });
     d = await startInstance({ DATABASE_URL: primaryUrl });
-    await Promise.all([a, b, c].map((i) => replicaBecomes(i.url, 'up')));
+    e = await startInstance({
+      DATABASE_URL: primaryUrl,
+      DATABASE_REPLICA_URLS: replicaUrl,
+      REPLICA_MAX_LAG_MS: '60000',
+    });
+    await Promise.all([a, b, c, e].map((i) => replicaBecomes(i.url, 'up')));
   }, 180_000);
 
   afterAll(async () => {
-    for (const i of [a, b, c, d]) await i?.t.close();
+    for (const i of [a, b, c, d, e]) await i?.t.close();
     await redis?.cleanUp();
     await cluster?.close();
   }, 60_000);
@@ -90,6 +96,11 @@ describe('read replicas', () => {
     const figures = await readYourWrites([a.url, b.url], cluster, 200);
     expect(figures).toEqual({ pairs: 200, whilePaused: 100, seen: 400, missed: 0, nonOk: 0 });
   }, 120_000);
+
+  it("(a) without Redis, one instance keeps its users' write positions in memory", async () => {
+    const figures = await readYourWrites([e.url, e.url], cluster, 40, 5);
+    expect(figures).toEqual({ pairs: 40, whilePaused: 20, seen: 80, missed: 0, nonOk: 0 });
+  }, 60_000);
 
   it('(b) with replay paused past REPLICA_MAX_LAG_MS, anonymous reads go to the primary and none fails', async () => {
     const figures = await lagBound(a.url, c.url, cluster, 100);
