@@ -45,6 +45,8 @@ export class Replica {
   failedAt = Number.NEGATIVE_INFINITY;
   down = true;
   client: pg.Client | undefined;
+  /** While a check of it runs. */
+  checking: Promise<void> | undefined;
   /** While its pool is being opened. */
   opening: Promise<void> | undefined;
 
@@ -120,7 +122,7 @@ export class ReplicaSet {
   /** Checks once (so a fresh instance reads from a healthy replica at once), then keeps checking. */
   async start(): Promise<void> {
     if (!this.enabled) return;
-    await this.check();
+    await Promise.all(await this.check());
     await Promise.all(this.replicas.map((r) => r.opening ?? Promise.resolve()));
     this.schedule();
   }
@@ -193,7 +195,13 @@ export class ReplicaSet {
     this.timer.unref();
   }
 
-  private async check(): Promise<void> {
+  /**
+   * Samples the primary, then starts a check of each replica whose previous
+   * check has finished; answers those checks without waiting for them, so
+   * that a replica that does not answer (up to CHECK_TIMEOUT_MS) delays
+   * neither the primary's samples nor the other replicas' checks.
+   */
+  private async check(): Promise<Promise<void>[]> {
     const at = Date.now();
     const lsn = await this.ask(
       'primary',
@@ -206,7 +214,12 @@ export class ReplicaSet {
       const horizon = at - this.maxLagMs - 5000;
       while (this.samples.length > 1 && this.samples[0].at < horizon) this.samples.shift();
     }
-    await Promise.all(this.replicas.map((replica) => this.checkReplica(replica)));
+    return this.replicas.map(
+      (replica) =>
+        (replica.checking ??= this.checkReplica(replica).finally(
+          () => (replica.checking = undefined),
+        )),
+    );
   }
 
   private async checkReplica(replica: Replica): Promise<void> {
