@@ -738,14 +738,20 @@ export interface components {
             message: string;
         };
         ReplicaHealthResponse: {
-            /** @description 1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown). */
+            /**
+             * Format: int32
+             * @description 1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown).
+             */
             replica: number;
             /**
              * @description `up`: serves reads; `lagging`: further behind the primary than REPLICA_MAX_LAG_MS (or its last read failed), reads go to the primary until it catches up; `down`: does not answer.
              * @enum {string}
              */
             state: "up" | "lagging" | "down";
-            /** @description How far behind the primary it is, in milliseconds (null while down). */
+            /**
+             * Format: int32
+             * @description How far behind the primary it is, in milliseconds (null while down).
+             */
             lagMs: number | null;
         };
         HealthProblemResponse: {

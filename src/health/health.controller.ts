@@ -26,6 +26,7 @@ import { RateLimitRedisHealth } from './rate-limit-redis.health.js';
 export class ReplicaHealthResponse {
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
     description: '1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown).',
     minimum: 1,
     maximum: 1000,
@@ -42,6 +43,7 @@ export class ReplicaHealthResponse {
 
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
     nullable: true,
     minimum: 0,
     maximum: 2_147_483_647,
