@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TcpProxy } from '../drills/tcp-proxy.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { testRedis, type TestRedis } from './support/redis.js';
 import { startReplicatedPostgres, type ReplicatedPostgres } from './support/replication.js';
@@ -18,7 +20,8 @@ import {
 // and Agora instances in this process, each listening on a port of its own.
 // A and B share Redis and a lag bound long enough that only read-your-writes
 // keeps a writer's reads off the paused replica; C has a short bound; D has
-// no replica at all; E has a replica and no Redis.
+// no replica at all; E has a replica and no Redis; F reaches Redis through a
+// proxy the test cuts.
 
 const DATABASE = 'agora_replicas';
 
@@ -35,6 +38,16 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
   return { t, url: `http://127.0.0.1:${address.port}` };
 }
 
+/** Polls `base`'s /health until `ok` holds of its body. */
+async function healthSays(base: string, ok: (body: Record<string, unknown>) => boolean) {
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    const res = await call(base, 'GET', '/health');
+    if (ok(res.body as Record<string, unknown>)) return;
+    await sleep(50);
+  }
+  throw new Error(`${base}/health never said what was awaited`);
+}
+
 describe('read replicas', () => {
   let cluster: ReplicatedPostgres;
   let redis: TestRedis;
@@ -43,6 +56,8 @@ describe('read replicas', () => {
   let c: Instance;
   let d: Instance;
   let e: Instance;
+  let f: Instance;
+  let redisProxy: TcpProxy;
   let primaryUrl: string;
   let replicaUrl: string;
 
@@ -70,11 +85,22 @@ describe('read replicas', () => {
       DATABASE_REPLICA_URLS: replicaUrl,
       REPLICA_MAX_LAG_MS: '60000',
     });
-    await Promise.all([a, b, c, e].map((i) => replicaBecomes(i.url, 'up')));
+    const target = new URL(redis.url);
+    redisProxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const viaProxy = new URL(redis.url);
+    viaProxy.port = String(redisProxy.port);
+    f = await startInstance({
+      ...shared,
+      REDIS_URL: viaProxy.toString(),
+      REPLICA_MAX_LAG_MS: '60000',
+    });
+    await Promise.all([a, b, c, e, f].map((i) => replicaBecomes(i.url, 'up')));
   }, 180_000);
 
   afterAll(async () => {
-    for (const i of [a, b, c, d, e]) await i?.t.close();
+    await redisProxy?.up().catch(() => undefined);
+    for (const i of [a, b, c, d, e, f]) await i?.t.close();
+    await redisProxy?.down();
     await redis?.cleanUp();
     await cluster?.close();
   }, 60_000);
@@ -100,6 +126,25 @@ describe('read replicas', () => {
   it("(a) without Redis, one instance keeps its users' write positions in memory", async () => {
     const figures = await readYourWrites([e.url, e.url], cluster, 40, 5);
     expect(figures).toEqual({ pairs: 40, whilePaused: 20, seen: 80, missed: 0, nonOk: 0 });
+  }, 60_000);
+
+  it("(a) while Redis does not answer, a signed-in caller's reads go to the primary (positions cannot be shared), none fails", async () => {
+    const user = await signUp(f.url);
+    await redisProxy.down();
+    try {
+      await healthSays(f.url, (body) => body.redis === 'down');
+      const figures = await statementCounts(
+        [f.url],
+        { primary: primaryUrl, replica: replicaUrl },
+        20,
+        user.token,
+      );
+      // Half the reads signed in (the primary), half anonymous (the replica).
+      expect(figures).toEqual({ requests: 20, nonOk: 0, primaryCalls: 10, replicaCalls: 10 });
+    } finally {
+      await redisProxy.up();
+    }
+    await healthSays(f.url, (body) => body.redis === 'up');
   }, 60_000);
 
   it('(b) with replay paused past REPLICA_MAX_LAG_MS, anonymous reads go to the primary and none fails', async () => {
@@ -137,7 +182,7 @@ describe('read replicas', () => {
       60,
       user.token,
     );
-    expect(figures).toEqual({ requests: 60, primaryCalls: 0, replicaCalls: 60 });
+    expect(figures).toEqual({ requests: 60, nonOk: 0, primaryCalls: 0, replicaCalls: 60 });
   });
 
   it('(e) without DATABASE_REPLICA_URLS nothing changes: every statement on the primary, as many per request', async () => {
@@ -146,7 +191,7 @@ describe('read replicas', () => {
       { primary: primaryUrl, replica: replicaUrl },
       30,
     );
-    expect(figures).toEqual({ requests: 30, primaryCalls: 30, replicaCalls: 0 });
+    expect(figures).toEqual({ requests: 30, nonOk: 0, primaryCalls: 30, replicaCalls: 0 });
     const user = await signUp(d.url);
     const post = await call(d.url, 'POST', '/api/posts', {
       token: user.token,

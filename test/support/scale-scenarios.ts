@@ -370,6 +370,7 @@ export async function loginLimit(
 
 export interface StatementFigures {
   requests: number;
+  nonOk: number;
   /** Calls of the list's page statement, per server, during the requests (pg_stat_statements). */
   primaryCalls: number;
   replicaCalls: number;
@@ -395,14 +396,16 @@ export async function statementCounts(
     const now = Date.now();
     await Promise.all(instances.map((base) => replicaPast(base, now)));
   }
+  let nonOk = 0;
   for (let i = 0; i < requests; i += 10) {
-    await Promise.all(
+    const answers = await Promise.all(
       Array.from({ length: Math.min(10, requests - i) }, (_, j) =>
         call(instances[(i + j) % instances.length], 'GET', `/api/posts?limit=${3 + (j % 2)}`, {
           token: j % 2 === 0 ? token : undefined,
         }),
       ),
     );
+    nonOk += answers.filter((res) => res.status !== 200).length;
   }
   const calls = async (url: string) => {
     const rows = await onServer<{ calls: number }>(
@@ -414,6 +417,7 @@ export async function statementCounts(
   };
   return {
     requests,
+    nonOk,
     primaryCalls: await calls(servers.primary),
     replicaCalls: await calls(servers.replica),
   };
