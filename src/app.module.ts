@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { PagingModule } from './common/paging/paging.module.js';
 import { ProblemDetailsFilter } from './common/problems/problem-details.filter.js';
@@ -13,7 +13,6 @@ import { databaseConfig } from './config/database.config.js';
 import { rateLimitConfig } from './config/rate-limit.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
-import { ReadRoutingInterceptor } from './database/read-routing.js';
 import { HealthModule } from './health/health.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CommentsModule } from './comments/comments.module.js';
@@ -58,8 +57,6 @@ import { UsersModule } from './users/users.module.js';
     // After the JWT guard (registered by AuthModule): unknown query parameters → 400.
     { provide: APP_GUARD, useClass: StrictQueryGuard },
     { provide: APP_GUARD, useClass: FormBodyGuard },
-    // After the guards: a read's replica is chosen for the caller the token names.
-    { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
   ],
 })
 export class AppModule {}

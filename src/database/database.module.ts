@@ -7,7 +7,7 @@ import { rateLimitConfig, type RateLimitConfig } from '../config/rate-limit.conf
 import { dataSourceOptions, runMigrations } from './data-source.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
 import { QueryCounter } from './query-counter.js';
-import { ReadRouting } from './read-routing.js';
+import { ReadRouting, ReadRoutingInterceptor } from './read-routing.js';
 import { ReplicaSet } from './replica-set.js';
 import { WritePositions } from './write-positions.js';
 
@@ -83,8 +83,9 @@ class DatabaseServerModule implements OnApplicationShutdown {
         ),
     },
     ReadRouting,
+    ReadRoutingInterceptor,
   ],
-  exports: [ReplicaSet, WritePositions, ReadRouting],
+  exports: [ReplicaSet, WritePositions, ReadRouting, ReadRoutingInterceptor],
 })
 class ReadRoutingModule implements OnApplicationShutdown {
   constructor(

@@ -56,8 +56,9 @@ export class ReadRouting {
 }
 
 /**
- * Routes each request's reads (APP_INTERCEPTOR, after the guards: the token is
- * checked on the primary), with DATABASE_REPLICA_URLS only:
+ * Routes each request's reads (a global interceptor, after the guards: the
+ * token is checked on the primary), registered by configureApp with
+ * DATABASE_REPLICA_URLS only:
  *
  * - A GET or HEAD reads from a healthy replica within REPLICA_MAX_LAG_MS that,
  *   for a signed-in caller, has replayed the caller's last write (its WAL
