@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -10,6 +12,7 @@ import { validateEnv } from '../src/config/env.validation.js';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { migrations } from '../src/database/migrations/index.js';
+import { startReplicaOf, type PgServer } from '../test/support/replication.js';
 import { ROOT, type DatasetSpec, type SeedCounts } from './options.js';
 
 /** The embedded server of the bench: its own data and port, never `npm start`'s. */
@@ -26,6 +29,8 @@ export interface BenchDatabaseServer {
   /** A database on the server to connect to when the bench's own may not exist. */
   adminUrl: string;
   urlFor(database: string): string;
+  /** The embedded server's data directory (what a replica is copied from). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -53,7 +58,55 @@ export async function openDatabaseServer(): Promise<BenchDatabaseServer> {
     kind: 'embedded',
     adminUrl: admin.toString(),
     urlFor: (database) => withDatabase(admin, database),
+    dataDir: EMBEDDED_DIR,
     stop: () => embedded.stop(),
+  };
+}
+
+/**
+ * `--replica`: a streaming replica of the bench's embedded server
+ * (test/support/replication.ts: a copy of its data directory in backup mode
+ * and a replication slot), in a temporary directory. stop() stops it, drops
+ * the slot (else the bench server would keep WAL for it for ever) and deletes
+ * the copy.
+ */
+export async function startBenchReplica(
+  server: BenchDatabaseServer,
+): Promise<{ urlFor(database: string): string; stop(): Promise<void> }> {
+  if (server.kind !== 'embedded' || !server.dataDir) {
+    throw new Error(
+      "--replica copies the bench's embedded server (unset BENCH_DATABASE_URL), " +
+        "as a replica of another server needs that server's own files",
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'agora-bench-replica-'));
+  const slot = `agora_bench_replica_${process.pid}`;
+  const primary = {
+    dataDir: server.dataDir,
+    url: (database = 'postgres') => server.urlFor(database),
+  };
+  const dropSlot = () =>
+    withClient(server.adminUrl, (client) =>
+      client.query(
+        'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+        [slot],
+      ),
+    ).catch(() => undefined);
+  let replica: PgServer;
+  try {
+    replica = await startReplicaOf(primary, join(dir, 'data'), { slot });
+  } catch (error) {
+    await dropSlot();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    urlFor: (database) => replica.url(database),
+    stop: async () => {
+      await replica.stop();
+      await dropSlot();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

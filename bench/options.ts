@@ -126,9 +126,14 @@ export interface BenchOptions {
   scale: 1 | 10;
   /** Agora's WORKERS: node:cluster workers per Agora server (1: one process, as by default). */
   workers: number;
+  /**
+   * Agora reads from a streaming replica of the bench's embedded server
+   * (DATABASE_REPLICA_URLS); the scenarios default to S1, S5 and S6.
+   */
+  replica: boolean;
 }
 
-const USAGE = `npm run bench -- [--quick] [--scale 10] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5] [--workers N]`;
+const USAGE = `npm run bench -- [--quick] [--scale 10] [--rounds N] [--duration S] [--warmup S] [--connections N] [--scenarios S1,S5] [--workers N] [--replica]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -142,6 +147,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       scenarios: { type: 'string' },
       scale: { type: 'string' },
       workers: { type: 'string' },
+      replica: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -157,11 +163,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     duration: positiveInt('duration', values.duration, quick ? 3 : 10),
     warmup: nonNegativeInt('warmup', values.warmup, quick ? 1 : 3),
     connections: positiveInt('connections', values.connections, 32),
-    scenarios: parseScenarios(values.scenarios),
+    scenarios: parseScenarios(values.scenarios ?? (values.replica ? REPLICA_SCENARIOS : undefined)),
     scale: parseScale(values.scale, quick),
     workers: parseWorkers(values.workers),
+    replica: values.replica,
   };
 }
+
+/** What --replica measures unless --scenarios says otherwise: the list, a post, the feed. */
+const REPLICA_SCENARIOS = 'S1,S5,S6';
 
 function parseScale(raw: string | undefined, quick: boolean): 1 | 10 {
   if (raw === undefined || raw === '1') return 1;

@@ -9,8 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentVariables } from '../src/config/env.validation.js';
+import { replicaBecomes } from '../test/support/scale-scenarios.js';
 import {
   ensureDataset,
+  startBenchReplica,
+  withClient,
   resetWrites,
   openDatabaseServer,
   queryRows,
@@ -104,8 +107,37 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       `${options.workers > 1 ? `, WORKERS=${options.workers}` : ''})`,
   );
   const workers = options.workers;
-  const agora = await startAgora(`agora ${primary.spec.name}`, primary.url, poolSize, workers);
+  let replicaEnv: Record<string, string> = {};
+  let replicaCommits: (() => Promise<number>) | undefined;
+  if (options.replica) {
+    console.log("  --replica: a streaming replica of the bench's server (a copy in backup mode)");
+    const replica = await startBenchReplica(dbServer);
+    cleanup.add(() => replica.stop());
+    replicaEnv = { DATABASE_REPLICA_URLS: replica.urlFor(primary.spec.database) };
+    // The replica's own count of the transactions it ran (each read statement is one).
+    replicaCommits = () =>
+      withClient(replica.urlFor(primary.spec.database), async (client) =>
+        Number(
+          (
+            await client.query<{ n: string }>(
+              'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+            )
+          ).rows[0].n,
+        ),
+      );
+  }
+  const agora = await startAgora(
+    `agora ${primary.spec.name}`,
+    primary.url,
+    poolSize,
+    workers,
+    replicaEnv,
+  );
   cleanup.add(() => agora.stop());
+  if (options.replica) {
+    // Its monitor has found the replica healthy: the reads measured go there.
+    console.log(`  replica ${JSON.stringify(await replicaBecomes(agora.url, 'up'))}`);
+  }
   const agoraSmall = small
     ? await startAgora(`agora ${small.spec.name}`, small.url, poolSize, workers)
     : undefined;
@@ -232,6 +264,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   }
 
   console.log('\n==> load');
+  const replicaBefore = await replicaCommits?.();
   const allSeries: Series[] = [];
   let hot: HotFigures | null = null;
   for (const id of options.scenarios) {
@@ -363,7 +396,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
   const preamble = [
     `${startedAt.toISOString()} · ${options.quick ? '--quick · ' : ''}` +
-      `${options.workers > 1 ? `--workers ${options.workers} · ` : ''}${options.rounds} × ${options.duration} s rounds ` +
+      `${options.workers > 1 ? `--workers ${options.workers} · ` : ''}` +
+      `${options.replica ? "--replica (Agora's reads on a streaming replica of the bench server) · " : ''}` +
+      `${options.rounds} × ${options.duration} s rounds ` +
       `(warm-up ${options.warmup} s), ${options.connections} connections · ` +
       `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database})`,
     '',
@@ -380,7 +415,24 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const logLines = Object.entries(serverLogs).flatMap(([name, messages]) =>
     Object.entries(messages).map(([message, count]) => `- ${name}: ${count} × ${message}`),
   );
+  const replicaNote: string[] = [];
+  if (replicaCommits && replicaBefore !== undefined) {
+    const agoraRequests = allSeries
+      .filter((s) => s.role === 'agora' || s.role === 'fewFollowers')
+      .flatMap((s) => [...(s.warmup ? [s.warmup] : []), ...s.rounds])
+      .reduce((n, r) => n + r.requests, 0);
+    const ran = (await replicaCommits()) - replicaBefore;
+    replicaNote.push(
+      '## --replica',
+      '',
+      `Agora answered ${agoraRequests} requests during the load; the replica ran ${ran} transactions ` +
+        '(`pg_stat_database.xact_commit` on the replica, its own count; the ceiling reads the primary).',
+      '',
+    );
+    console.log(`  --replica: ${replicaNote[2]}`);
+  }
   const notes = [
+    ...replicaNote,
     ...(logLines.length > 0
       ? ['## What the servers logged (LOG_LEVEL=warn)', '', ...logLines.slice(0, 20), '']
       : []),

@@ -292,6 +292,7 @@ export async function startAgora(
   databaseUrl: string,
   poolSize: number,
   workers = 1,
+  extra: Record<string, string> = {},
 ): Promise<ChildServer> {
   const port = await freePort();
   const server = await ChildServer.start({
@@ -303,6 +304,7 @@ export async function startAgora(
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: String(poolSize),
       WORKERS: String(workers),
+      ...extra,
     }),
     port,
     healthPath: '/health',

@@ -737,6 +737,23 @@ export interface components {
             /** @example must be a valid email address */
             message: string;
         };
+        ReplicaHealthResponse: {
+            /**
+             * Format: int32
+             * @description 1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown).
+             */
+            replica: number;
+            /**
+             * @description `up`: serves reads; `lagging`: further behind the primary than REPLICA_MAX_LAG_MS (or its last read failed), reads go to the primary until it catches up; `down`: does not answer.
+             * @enum {string}
+             */
+            state: "up" | "lagging" | "down";
+            /**
+             * Format: int32
+             * @description How far behind the primary it is, in milliseconds (null while down).
+             */
+            lagMs: number | null;
+        };
         HealthProblemResponse: {
             /** @example about:blank */
             type: string;
@@ -770,6 +787,8 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
+            /** @description Only with DATABASE_REPLICA_URLS. */
+            replicas?: components["schemas"]["ReplicaHealthResponse"][];
         };
         ProblemResponse: {
             /** @example about:blank */
@@ -813,6 +832,8 @@ export interface components {
              * @description Only with WORKERS > 1: which worker process answered (node:cluster's id: 1 to WORKERS at start, a replacement takes the next number).
              */
             worker?: number;
+            /** @description Only with DATABASE_REPLICA_URLS. A replica that is down or lagging never makes this a 503: its reads go to the primary. */
+            replicas?: components["schemas"]["ReplicaHealthResponse"][];
         };
         LivenessResponse: {
             /** @enum {string} */

@@ -16,6 +16,8 @@ import type { AppConfig } from './config/app.config.js';
 import { useErrorDialect } from './common/problems/error-dialects.js';
 import { conduitErrorDialect } from './conduit/conduit-errors.js';
 import { CONDUIT_PREFIX_EXCLUSION } from './conduit/conduit-prefix.js';
+import { ReadRoutingInterceptor } from './database/read-routing.js';
+import { ReplicaSet } from './database/replica-set.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 /** Retry-After of the 503 a request gets when it arrives while the server shuts down. */
@@ -61,6 +63,25 @@ function answerRoutingError(
 }
 
 /** Everything main.ts and the e2e tests set up the same way on the app. */
+/**
+ * With DATABASE_REPLICA_URLS, every request passes ReadRoutingInterceptor
+ * (global, after the guards: a read's replica is chosen for the caller the
+ * token names). Without replicas it is not registered at all: Nest runs a
+ * route without interceptors on a shorter path (no RxJS chain), and nothing
+ * changes for an instance with one database.
+ */
+function useReadRouting(app: NestFastifyApplication): void {
+  let replicas: ReplicaSet | undefined;
+  try {
+    replicas = app.get(ReplicaSet, { strict: false });
+  } catch {
+    // Nest's preview mode (openapi:export) instantiates no provider.
+  }
+  if (replicas?.enabled) {
+    app.useGlobalInterceptors(app.get(ReadRoutingInterceptor, { strict: false }));
+  }
+}
+
 export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
@@ -74,6 +95,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       CONDUIT_PREFIX_EXCLUSION,
     ],
   });
+  useReadRouting(app);
   // Errors under /conduit/api in RealWorld's format, wherever they are raised (error-dialects.ts).
   useErrorDialect(fastify, conduitErrorDialect);
   if (config.corsOrigins.length > 0) {

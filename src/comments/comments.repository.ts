@@ -6,6 +6,7 @@ import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator, type ListQuery } from '../common/paging/paginator.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { postVisibleToViewerSql } from '../posts/post-visibility.js';
+import { ReadRouting } from '../database/read-routing.js';
 import { Comment } from './comment.entity.js';
 import type { ArticleCommentRow, CommentAccess, CommentRow } from './comment.row.js';
 
@@ -25,6 +26,7 @@ export class CommentsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
+    private readonly reads: ReadRouting,
   ) {}
 
   /**
@@ -52,7 +54,8 @@ export class CommentsRepository {
     return {
       scope: `comments:${postId}:${level}`,
       base: () => {
-        const qb = this.dataSource
+        const qb = this.reads
+          .source()
           .createQueryBuilder()
           .from(Comment, 'c')
           .where('c.post_id = :postId', { postId })
@@ -123,7 +126,7 @@ export class CommentsRepository {
     viewerId?: number,
   ): Promise<RowOf<V> | undefined> {
     return withCommentView(
-      this.dataSource.createQueryBuilder().from(Comment, 'c'),
+      this.reads.source().createQueryBuilder().from(Comment, 'c'),
       view ?? 'comment',
       viewerId,
     )

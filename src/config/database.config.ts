@@ -12,6 +12,11 @@ export function databaseSettings(env: EnvironmentVariables) {
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     /** false: the hot statements run unnamed (for a pooler in transaction mode). */
     preparedStatements: env.DB_PREPARED_STATEMENTS === 'true',
+    /** Streaming replicas for lag-tolerant reads (none: every statement on the primary). */
+    replicaUrls: env.DATABASE_REPLICA_URLS.split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== ''),
+    replicaMaxLagMs: env.REPLICA_MAX_LAG_MS,
   };
 }
 

@@ -62,6 +62,19 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('reads DATABASE_REPLICA_URLS as a comma-separated list of postgres URLs', () => {
+    expect(validateEnv({}).DATABASE_REPLICA_URLS).toBe('');
+    expect(
+      validateEnv({ DATABASE_REPLICA_URLS: 'postgres://a@h1/db, postgresql://b@h2:5433/db' })
+        .DATABASE_REPLICA_URLS,
+    ).toBe('postgres://a@h1/db, postgresql://b@h2:5433/db');
+    for (const bad of ['mysql://h/db', 'postgres://h/db,', 'postgres://h/db,,postgres://i/db']) {
+      expect(() => validateEnv({ DATABASE_REPLICA_URLS: bad })).toThrow(/DATABASE_REPLICA_URLS/);
+    }
+    expect(validateEnv({}).REPLICA_MAX_LAG_MS).toBe(2000);
+    expect(() => validateEnv({ REPLICA_MAX_LAG_MS: '10' })).toThrow(/REPLICA_MAX_LAG_MS/);
+  });
+
   it('validates JWT_EXPIRES_IN as a duration', () => {
     expect(() => validateEnv({ JWT_EXPIRES_IN: 'soon' })).toThrow(/JWT_EXPIRES_IN/);
     expect(parseDurationSeconds('90')).toBe(90);

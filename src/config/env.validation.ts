@@ -100,6 +100,19 @@ export class EnvironmentVariables {
   @IntSetting(1, 64)
   WORKERS = 1;
 
+  /**
+   * Streaming replicas of DATABASE_URL's server (comma-separated postgres:// URLs, same
+   * database): lag-tolerant reads go there; empty = every statement on the primary.
+   */
+  @Matches(/^\s*(postgres(ql)?:\/\/[^\s,]+(\s*,\s*postgres(ql)?:\/\/[^\s,]+)*)?\s*$/, {
+    message: 'must be a comma-separated list of postgres:// connection URLs',
+  })
+  DATABASE_REPLICA_URLS = '';
+
+  /** How far behind the primary a replica may be and still serve reads of other users' data. */
+  @IntSetting(100, 600_000)
+  REPLICA_MAX_LAG_MS = 2000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
@@ -56,6 +57,15 @@ export function dataSourceOptions(
       query_timeout: db.statementTimeoutMs + 1000,
       keepAlive: true,
       options: plannerOptions(),
+      // pg-pool's hook for each new connection. A connection's error event
+      // without a listener is thrown (the process dies): the pool listens
+      // only while a connection is idle, and whoever holds one listens only
+      // from the moment it gets it. When a server shuts down as a connection
+      // is handed out (a replica stopped under load did it), its FATAL message
+      // can come in between. The statement on it fails on its own anyway.
+      onConnect: (client: EventEmitter) => {
+        client.on('error', () => undefined);
+      },
     },
   };
 }

@@ -10,10 +10,14 @@ import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { rateLimitConfig, type RateLimitConfig } from '../config/rate-limit.config.js';
 import { dataSourceOptions, runMigrations } from './data-source.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
 import { runUnnamed } from './prepared.js';
 import { QueryCounter } from './query-counter.js';
+import { ReadRouting, ReadRoutingInterceptor } from './read-routing.js';
+import { ReplicaSet } from './replica-set.js';
+import { WritePositions } from './write-positions.js';
 
 export const DATABASE_SERVER = Symbol('DATABASE_SERVER');
 
@@ -65,10 +69,57 @@ class StatementNaming {
   }
 }
 
+/**
+ * The read replicas (DATABASE_REPLICA_URLS), their monitor, users' write
+ * positions, and ReadRouting, through which repositories' lag-tolerant reads
+ * find their data source. Inert without replicas.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ReplicaSet,
+      inject: [databaseConfig.KEY, DATABASE_SERVER, QueryCounter],
+      useFactory: async (db: DatabaseConfig, server: DatabaseServer, counter: QueryCounter) => {
+        const replicas = new ReplicaSet(db, server.url, counter);
+        await replicas.start();
+        return replicas;
+      },
+    },
+    {
+      provide: WritePositions,
+      inject: [databaseConfig.KEY, rateLimitConfig.KEY],
+      useFactory: (db: DatabaseConfig, limits: RateLimitConfig) =>
+        new WritePositions(
+          // Past the lag bound any replica still in use has replayed the write anyway.
+          db.replicaMaxLagMs + 3000,
+          db.replicaUrls.length > 0 && limits.redisUrl
+            ? { url: limits.redisUrl, keyPrefix: limits.redisKeyPrefix }
+            : undefined,
+        ),
+    },
+    ReadRouting,
+    ReadRoutingInterceptor,
+  ],
+  exports: [ReplicaSet, WritePositions, ReadRouting, ReadRoutingInterceptor],
+})
+class ReadRoutingModule implements OnApplicationShutdown {
+  constructor(
+    private readonly replicas: ReplicaSet,
+    private readonly positions: WritePositions,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.positions.close();
+    await this.replicas.stop();
+  }
+}
+
 @Module({
   providers: [StatementNaming],
   imports: [
     DatabaseServerModule,
+    ReadRoutingModule,
     TypeOrmModule.forRootAsync({
       imports: [DatabaseServerModule],
       inject: [databaseConfig.KEY, DATABASE_SERVER, QueryCounter],

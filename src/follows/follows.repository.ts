@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { ReadRouting } from '../database/read-routing.js';
 import { defaultSort } from '../common/paging/sort.js';
 import type { UserSummaryRow } from '../users/user.row.js';
 import { Follow } from './follow.entity.js';
@@ -21,6 +22,7 @@ export class FollowsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
+    private readonly reads: ReadRouting,
   ) {}
 
   /**
@@ -65,7 +67,8 @@ export class FollowsRepository {
       {
         scope: `${side}:${userId}`,
         base: () =>
-          this.dataSource
+          this.reads
+            .source()
             .createQueryBuilder()
             .from(Follow, 'f')
             .where(`${owner} = :userId`, { userId }),

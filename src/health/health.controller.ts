@@ -20,7 +20,38 @@ import { Public } from '../common/auth/public.decorator.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/problems/database-errors.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problem } from '../common/problems/problem.js';
 import { ApiProblems, ProblemResponse } from '../common/problems/problem.response.js';
+import { ReplicaSet, type ReplicaState } from '../database/replica-set.js';
 import { RateLimitRedisHealth } from './rate-limit-redis.health.js';
+
+/** One read replica (DATABASE_REPLICA_URLS) as this instance's monitor last saw it. */
+export class ReplicaHealthResponse {
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    description: '1-based position in DATABASE_REPLICA_URLS (the URL itself is not shown).',
+    minimum: 1,
+    maximum: 1000,
+  })
+  replica!: number;
+
+  @ApiProperty({
+    enum: ['up', 'lagging', 'down'],
+    description:
+      '`up`: serves reads; `lagging`: further behind the primary than REPLICA_MAX_LAG_MS (or its last ' +
+      'read failed), reads go to the primary until it catches up; `down`: does not answer.',
+  })
+  state!: ReplicaState;
+
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    nullable: true,
+    minimum: 0,
+    maximum: 2_147_483_647,
+    description: 'How far behind the primary it is, in milliseconds (null while down).',
+  })
+  lagMs!: number | null;
+}
 
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'] })
@@ -46,6 +77,15 @@ export class HealthResponse {
       'at start, a replacement takes the next number).',
   })
   worker?: number;
+
+  @ApiPropertyOptional({
+    type: [ReplicaHealthResponse],
+    maxItems: 1000,
+    description:
+      'Only with DATABASE_REPLICA_URLS. A replica that is down or lagging never makes this a 503: ' +
+      'its reads go to the primary.',
+  })
+  replicas?: ReplicaHealthResponse[];
 }
 
 export class LivenessResponse {
@@ -60,6 +100,13 @@ export class HealthProblemResponse extends ProblemResponse {
 
   @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL.' })
   redis?: 'up' | 'down';
+
+  @ApiPropertyOptional({
+    type: [ReplicaHealthResponse],
+    maxItems: 1000,
+    description: 'Only with DATABASE_REPLICA_URLS.',
+  })
+  replicas?: ReplicaHealthResponse[];
 }
 
 /** The worker's id under node:cluster (WORKERS > 1); nothing for a single process. */
@@ -82,6 +129,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RateLimitRedisHealth,
+    private readonly replicaSet: ReplicaSet,
   ) {}
 
   @Get()
@@ -116,16 +164,19 @@ export class HealthController {
       }
       throw error;
     });
-    const redis = result.details.redis
-      ? { redis: result.details.redis.status === 'up' ? ('up' as const) : ('down' as const) }
-      : {};
+    const extra = {
+      ...(result.details.redis
+        ? { redis: result.details.redis.status === 'up' ? ('up' as const) : ('down' as const) }
+        : {}),
+      ...(this.replicaSet.enabled ? { replicas: this.replicaSet.health() } : {}),
+    };
     if (result.details.database?.status === 'up') {
-      return { status: 'ok', database: 'up', ...redis, ...workerField() };
+      return { status: 'ok', database: 'up', ...extra, ...workerField() };
     }
     throw new ProblemException(
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unreachable.', {
         database: 'down',
-        ...redis,
+        ...extra,
         retryAfter: DATABASE_RETRY_AFTER_SECONDS,
       }),
     );

@@ -19,6 +19,7 @@ import { Paginator, type BaseCut, type ListQuery } from '../common/paging/pagina
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
+import { ReadRouting } from '../database/read-routing.js';
 import type { UserRef } from '../users/user-ref.js';
 import { Post } from './post.entity.js';
 import type { ArticleRow, PostAccess, PostRow } from './post.row.js';
@@ -64,6 +65,7 @@ export class PostsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
+    private readonly reads: ReadRouting,
   ) {}
 
   /**
@@ -110,7 +112,7 @@ export class PostsRepository {
       );
       this.visible.set(name, statement);
     }
-    return statement.one(manager ?? this.dataSource, {
+    return statement.one(manager ?? this.reads.source(), {
       ...key,
       ...(viewerId === undefined ? {} : { viewerId }),
     });
@@ -232,8 +234,9 @@ export class PostsRepository {
       [countSql, params] = base.getQueryAndParameters();
       countSql = `SELECT COUNT(*)::int FROM (${countSql} LIMIT ${TOTAL_CAP}) capped`;
     }
-    const rows: { ids: Record<string, number> | null; total: number | null }[] =
-      await this.dataSource.query(
+    const rows: { ids: Record<string, number> | null; total: number | null }[] = await this.reads
+      .source()
+      .query(
         `SELECT (${countSql}) AS total,
                 (SELECT json_object_agg(t.name, t.id) FROM tags t
                   WHERE t.name = ANY($${params.length + 1}::varchar[])) AS ids`,
@@ -305,7 +308,8 @@ export class PostsRepository {
       // One text per sort and view: the feed has no optional filter, and its caller is always signed in.
       shape: view === 'post' ? 'feed' : `feed|${view}`,
       base: (cut) => {
-        const qb = this.dataSource
+        const qb = this.reads
+          .source()
           .createQueryBuilder()
           .from(Post, 'p')
           .where(visible)
@@ -358,7 +362,7 @@ export class PostsRepository {
     /** Whether the base depends on the cut (it walks the page's candidates itself). */
     walks: boolean;
   } {
-    const qb = this.dataSource.createQueryBuilder().from(Post, 'p');
+    const qb = this.reads.source().createQueryBuilder().from(Post, 'p');
     const clauses: string[] = [];
     // Drafts show only in a list of the caller's own posts.
     const ownDrafts = query.author !== undefined && viewerId !== undefined;

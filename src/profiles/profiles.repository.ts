@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ReadRouting } from '../database/read-routing.js';
 import { User } from '../users/user.entity.js';
 import { Profile } from './profile.entity.js';
 import type { ProfileRow } from './profile.row.js';
@@ -17,11 +18,15 @@ const PATCHABLE = { bio: 'bio', avatarUrl: 'avatar_url' } as const;
 
 @Injectable()
 export class ProfilesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouting,
+  ) {}
 
   /** One statement: whether the user exists, and their profile if any. */
   async findByUser(userId: number): Promise<{ profile: ProfileRow | null } | undefined> {
-    const row = await this.dataSource
+    const row = await this.reads
+      .source()
       .createQueryBuilder()
       .select('u.id', 'userId')
       .addSelect('p.display_name', 'displayName')

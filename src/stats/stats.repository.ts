@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { ReadRouting } from '../database/read-routing.js';
 
 /** A global counter: the sum of its shards (migration 1763900700000). */
 const counter = (name: string) =>
@@ -49,10 +48,10 @@ export interface StatsRow {
 
 @Injectable()
 export class StatsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: ReadRouting) {}
 
   async compute(): Promise<StatsRow> {
-    const rows: StatsRow[] = await this.dataSource.query(STATS_SQL);
+    const rows: StatsRow[] = await this.reads.source().query(STATS_SQL);
     return rows[0];
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { UNCOUNTED, type Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
 import type { SortTerm } from '../common/paging/sort.js';
+import { ReadRouting } from '../database/read-routing.js';
 import { Tag } from './tag.entity.js';
 
 /** A tag and its count of published posts. */
@@ -16,7 +16,7 @@ export interface TagRow {
 @Injectable()
 export class TagsRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouting,
     private readonly paginator: Paginator,
   ) {}
 
@@ -57,7 +57,7 @@ export class TagsRepository {
 
   /** FROM tags WHERE some published post carries it (and its name starts with `prefix`). */
   private inUse(prefix?: string): SelectQueryBuilder<ObjectLiteral> {
-    const qb = this.dataSource.createQueryBuilder().from(Tag, 't').where('t.posts > 0');
+    const qb = this.reads.source().createQueryBuilder().from(Tag, 't').where('t.posts > 0');
     // The query DTO allows only a-z, 0-9 and - in a prefix, so it has no LIKE wildcards to escape.
     if (prefix) qb.andWhere('t.name LIKE :prefix', { prefix: `${prefix}%` });
     return qb;

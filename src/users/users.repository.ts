@@ -12,6 +12,7 @@ import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
+import { ReadRouting } from '../database/read-routing.js';
 import { User } from './user.entity.js';
 import type { UserRef } from './user-ref.js';
 import type { MeRow, UserViewRow } from './user.row.js';
@@ -36,6 +37,7 @@ export class UsersRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
+    private readonly reads: ReadRouting,
   ) {
     this.tokenVersionQuery = new CompiledQuery(
       this.dataSource
@@ -88,7 +90,7 @@ export class UsersRepository {
   }
 
   async findMe(id: number): Promise<MeRow | undefined> {
-    return withProfile(this.dataSource.createQueryBuilder().from(User, 'u'))
+    return withProfile(this.reads.source().createQueryBuilder().from(User, 'u'))
       .addSelect('u.email', 'email')
       .where('u.id = :id', { id })
       .getRawOne<MeRow>();
@@ -97,7 +99,7 @@ export class UsersRepository {
   /** One statement: the user (by id, or by username in any case), their profile and their counts. */
   async findView(ref: UserRef, viewerId: number | undefined): Promise<UserViewRow | undefined> {
     const qb = withCounts(
-      withProfile(this.dataSource.createQueryBuilder().from(User, 'u')),
+      withProfile(this.reads.source().createQueryBuilder().from(User, 'u')),
       viewerId,
     );
     if ('id' in ref) qb.where('u.id = :id', { id: ref.id });
@@ -106,7 +108,8 @@ export class UsersRepository {
   }
 
   async exists(id: number): Promise<boolean> {
-    return this.dataSource
+    return this.reads
+      .source()
       .createQueryBuilder()
       .from(User, 'u')
       .where('u.id = :id', { id })
@@ -121,7 +124,7 @@ export class UsersRepository {
       {
         scope: 'users',
         base: () => {
-          const qb = this.dataSource.createQueryBuilder().from(User, 'u');
+          const qb = this.reads.source().createQueryBuilder().from(User, 'u');
           if (query.sort.some((term) => term.expr.startsWith('uc.'))) {
             qb.innerJoin('user_counters', 'uc', 'uc.user_id = u.id');
           }

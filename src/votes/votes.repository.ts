@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/paging/page.js';
 import type { PageQueryDto } from '../common/paging/page-query.dto.js';
 import { Paginator } from '../common/paging/paginator.js';
+import { ReadRouting } from '../database/read-routing.js';
 import { defaultSort, type SortSpec } from '../common/paging/sort.js';
 import { postVisibleSql, postVisibleToViewerSql } from '../posts/post-visibility.js';
 import type { UserSummaryRow } from '../users/user.row.js';
@@ -24,6 +25,7 @@ export class VotesRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paginator: Paginator,
+    private readonly reads: ReadRouting,
   ) {}
 
   /**
@@ -73,7 +75,8 @@ export class VotesRepository {
       {
         scope: `votes:${postId}`,
         base: () =>
-          this.dataSource
+          this.reads
+            .source()
             .createQueryBuilder()
             .from(Vote, 'v')
             .where('v.post_id = :postId', { postId })
