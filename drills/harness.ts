@@ -8,6 +8,7 @@ import { ChildServer, agoraEnv, freePort, startProdArgs } from '../bench/server.
 import { ROOT } from '../bench/options.js';
 import { EmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { COUNTER_DRIFT_SQL, type CounterDrift } from '../src/database/counter-drift.js';
+import { queryOnce } from '../test/support/replication.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -35,7 +36,7 @@ export async function openDrillDatabase(): Promise<DrillDatabase> {
     const admin = new URL(given);
     const direct = new URL(given);
     direct.pathname = `/${name}`;
-    await onServer(admin.toString(), `CREATE DATABASE "${name}"`);
+    await queryOnce(admin.toString(), `CREATE DATABASE "${name}"`);
     const proxy = await TcpProxy.start({
       host: direct.hostname,
       port: Number(direct.port || 5432),
@@ -51,7 +52,7 @@ export async function openDrillDatabase(): Promise<DrillDatabase> {
       up: () => proxy.up(),
       close: async () => {
         await proxy.down();
-        await onServer(admin.toString(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await queryOnce(admin.toString(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       },
     };
   }
@@ -77,16 +78,6 @@ export async function openDrillDatabase(): Promise<DrillDatabase> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function withDirect<T>(

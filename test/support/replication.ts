@@ -276,7 +276,8 @@ export async function caughtUp(
   }
 }
 
-async function queryOnce<Row extends object>(url: string, sql: string): Promise<Row[]> {
+/** One statement on a connection of its own (to a server of the harness, or any other). */
+export async function queryOnce<Row extends object>(url: string, sql: string): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

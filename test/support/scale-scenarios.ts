@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { ReplicatedPostgres } from './replication.js';
+import { queryOnce, type ReplicatedPostgres } from './replication.js';
 
 // The scale scenarios (issue 20, (a)–(e)) against Agora instances at base
 // URLs (`http://127.0.0.1:port`), over plain HTTP: test/replicas.e2e-spec.ts
@@ -388,7 +388,7 @@ export async function statementCounts(
   token?: string,
 ): Promise<StatementFigures> {
   await Promise.all(
-    Object.values(servers).map((url) => onServer(url, 'SELECT pg_stat_statements_reset()')),
+    Object.values(servers).map((url) => queryOnce(url, 'SELECT pg_stat_statements_reset()')),
   );
   // The signed-in caller's last write (a login) is behind us: once each instance
   // knows the replica past now, its reads may go there too.
@@ -408,7 +408,7 @@ export async function statementCounts(
     nonOk += answers.filter((res) => res.status !== 200).length;
   }
   const calls = async (url: string) => {
-    const rows = await onServer<{ calls: number }>(
+    const rows = await queryOnce<{ calls: number }>(
       url,
       `SELECT COALESCE(SUM(calls), 0)::int AS calls FROM pg_stat_statements
         WHERE query LIKE '%FROM "posts" "p"%'`,
@@ -421,14 +421,4 @@ export async function statementCounts(
     primaryCalls: await calls(servers.primary),
     replicaCalls: await calls(servers.replica),
   };
-}
-
-async function onServer<Row extends object>(url: string, sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
