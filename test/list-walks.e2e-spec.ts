@@ -197,6 +197,12 @@ describe('list walks', () => {
     [['old'], undefined],
     [['busy'], undefined],
     [['busy'], 'active 1'],
+    // 111 matches among the tag's 1,500 posts, the newest of them its 700th
+    // newest: past the first walk's 500 links, so newest first takes the
+    // trigram walk; oldest first finds its pages among the first links.
+    [['vintage'], 'noise 7'],
+    // Under 3 characters (no trigram): the tag's walk with the match as a filter.
+    [['vintage'], '99'],
     [['busy', 'both'], undefined],
     [['both', 'busy'], 'active'],
   ])(

@@ -94,6 +94,11 @@ describe('SQL of the hot requests (src/**/queries/*.sql)', () => {
       send: () => get('/api/posts', { search: 'snapshot' }),
     },
     {
+      file: 'posts/queries/post-list.tag.search.sql',
+      title: 'GET /api/posts?tag=…&search=… (one tag, 3+ characters)',
+      send: () => get('/api/posts', { tag, search: 'snapshot' }),
+    },
+    {
       file: 'posts/queries/post-list.author.sql',
       title: 'GET /api/posts?author=<username>',
       send: () => get('/api/posts', { author: author.username }),

@@ -19,6 +19,7 @@ import { Paginator, type BaseCut, type ListQuery } from '../common/paging/pagina
 import type { SortTerm } from '../common/paging/sort.js';
 import { escapeLike } from '../common/validation.js';
 import { CompiledQuery } from '../database/compiled-query.js';
+import { runPrepared, statementName } from '../database/prepared.js';
 import { ReadRouting } from '../database/read-routing.js';
 import type { UserRef } from '../users/user-ref.js';
 import { Post } from './post.entity.js';
@@ -234,14 +235,17 @@ export class PostsRepository {
       [countSql, params] = base.getQueryAndParameters();
       countSql = `SELECT COUNT(*)::int FROM (${countSql} LIMIT ${TOTAL_CAP}) capped`;
     }
-    const rows: { ids: Record<string, number> | null; total: number | null }[] = await this.reads
-      .source()
-      .query(
-        `SELECT (${countSql}) AS total,
+    // A named statement: its text is one of a few (the count's shape), and
+    // unnamed it was parsed and planned on every request of a tag list.
+    const text = `SELECT (${countSql}) AS total,
                 (SELECT json_object_agg(t.name, t.id) FROM tags t
-                  WHERE t.name = ANY($${params.length + 1}::varchar[])) AS ids`,
-        [...params, names],
-      );
+                  WHERE t.name = ANY($${params.length + 1}::varchar[])) AS ids`;
+    const rows = await runPrepared<{ ids: Record<string, number> | null; total: number | null }>(
+      this.reads.source(),
+      statementName(text),
+      text,
+      [...params, names],
+    );
     const counted = rows[0].total;
     const total =
       query.cursor !== undefined || kind === 'uncounted'
@@ -372,7 +376,17 @@ export class PostsRepository {
     // date order (migration 1764200000000): the page's cost, whatever the
     // tag's size or age, instead of every post by date probed for the tag.
     const tagWalk = tagIds !== undefined && tagIds.length > 0 && !ownDrafts && dated !== undefined;
-    if (tagWalk) {
+    // One tag and a search of 3+ characters (the trigram indexes' least), by
+    // date: the page's candidates by the tag's links (searchWalks), over a
+    // statement planned once, not per request.
+    const searchWalk =
+      tagWalk &&
+      query.search !== undefined &&
+      [...query.search].length >= 3 &&
+      tagIds.length === 1 &&
+      query.author === undefined &&
+      query.votedBy === undefined;
+    if (tagWalk && !searchWalk) {
       qb.innerJoin(
         'post_tags',
         'ft0',
@@ -413,14 +427,15 @@ export class PostsRepository {
     // 25 ms for a user with 5,833 of them on the full dataset.
     const voted =
       'fv.user_id = (SELECT vu.id FROM users vu WHERE lower(vu.username) = lower(:votedBy))';
-    const walks =
+    const votedWalks =
       query.votedBy !== undefined &&
       author === undefined &&
       !query.search &&
       (query.tag ?? []).length === 0 &&
       dated !== undefined;
+    const walks = votedWalks || searchWalk;
     if (query.votedBy !== undefined) {
-      if (walks && cut !== undefined) {
+      if (votedWalks && cut !== undefined) {
         const after = cut.after === undefined ? '' : `AND ${cut.after}`;
         const member = `(SELECT true FROM votes fv WHERE fv.post_id = p.id AND ${voted})`;
         where(
@@ -442,18 +457,28 @@ export class PostsRepository {
         });
       }
       // The same name with or without the cut: the paginator keys the page by its cut too.
-      if (walks) clauses[clauses.length - 1] = 'VOTED BY, WALKED';
+      if (votedWalks) clauses[clauses.length - 1] = 'VOTED BY, WALKED';
     }
     if (query.search) {
-      where(
-        `(lower(p.title) LIKE :pattern ESCAPE '\\' OR lower(p.content) LIKE :pattern ESCAPE '\\')`,
-        { pattern: `%${escapeLike(query.search.toLowerCase())}%` },
-      );
+      const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
+      if (searchWalk) {
+        where(
+          cut === undefined
+            ? searchMatchSql('p', ':pattern')
+            : `p.id IN (${searchWalks(cut, SEARCH_PATTERN_HIDDEN)})`,
+          cut === undefined ? { pattern } : { pattern, tagId0: tagIds[0], ...cut.params },
+        );
+        // The same name with or without the cut: the paginator keys the page by its cut too.
+        clauses[clauses.length - 1] = 'SEARCH, WALKED';
+      } else {
+        where(searchMatchSql('p', ':pattern'), { pattern });
+      }
     }
     if (tagIds) {
       tagIds.forEach((id, i) => {
-        // The first tag is the walk's own, when the list walks its links.
-        if (i === 0 && tagWalk) return;
+        // The first tag is the walk's own, when the list walks its links (the
+        // join by date, or searchWalks with its cut).
+        if (i === 0 && tagWalk && (!searchWalk || cut !== undefined)) return;
         where(
           `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
           { [`tagId${i}`]: id },
@@ -585,6 +610,67 @@ function counterSql(
 
 /** How many of the newest posts twoWalks' first walk reads before it takes the second. */
 const FIRST_WALK = 1000;
+
+/**
+ * How many of a tag's newest links searchWalks' first walk reads before it
+ * takes the second. Each costs a post's row and the match (about 6 µs on the
+ * full dataset): 500 bound the walk at about 3 ms, and a word on one post in
+ * 25 of the tag's still fills its first page there.
+ */
+const SEARCH_WALK = 500;
+
+/**
+ * The search's pattern as the statement reads it in searchWalks: from an
+ * InitPlan, so that PostgreSQL plans the statement without its value. Bound
+ * as a plain parameter, every run was planned for its pattern (0.6 ms a run,
+ * as much as running it), and a plan made once for an unknown pattern read
+ * every trigram match of a frequent word (127 ms). Hidden, every run's plan is
+ * the same, and PostgreSQL keeps the generic one: the walk the SQL spells out.
+ */
+const SEARCH_PATTERN_HIDDEN = '(SELECT CAST(:pattern AS text))';
+
+/** The tag's id, hidden as the pattern is: a plan made for a frequent tag is a plan per run again. */
+const SEARCH_TAG_HIDDEN = '(SELECT CAST(:tagId0 AS int))';
+
+/** A search's match on the post aliased `alias`: its title or body contains the pattern (lower case). */
+function searchMatchSql(alias: string, pattern: string): string {
+  return `(lower(${alias}.title) LIKE ${pattern} ESCAPE '\\' OR lower(${alias}.content) LIKE ${pattern} ESCAPE '\\')`;
+}
+
+/**
+ * The ids of the posts that can be on a page of one tag's published posts
+ * that match a search, by date, read by one of two walks (as twoWalks):
+ * - the tag's links after the cursor, newest first (the tag's date index),
+ *   each kept when its post matches (`matches`, over `sp`, probed by primary
+ *   key), stopping at the page's rows or after SEARCH_WALK links: a frequent
+ *   word's page costs its page, whatever the tag's size;
+ * - only when that falls short (a rare word), the posts that match, by the
+ *   trigram indexes, joined to the tag's links.
+ * The cut is over the links (`ft0`), as the tag's walk sorts.
+ */
+function searchWalks(cut: BaseCut, pattern: string): string {
+  const after = cut.after === undefined ? '' : `AND ${cut.after}`;
+  // The links as (id, created_at) under the page's alias, so that the cut
+  // (written over p) reads the tag's date index once the subquery is flattened.
+  const links = `(SELECT ft.post_id AS id, ft.created_at FROM post_tags ft
+                   WHERE ft.tag_id = ${SEARCH_TAG_HIDDEN} AND ft.published)`;
+  // The second walk sorts what the trigram indexes find (OFFSET 0 keeps the
+  // sort outside): by the date index instead, a rare word read every post.
+  return `WITH recent AS MATERIALIZED (
+            SELECT p.id FROM (SELECT p.id, p.created_at FROM ${links} p WHERE true ${after}
+                               ORDER BY ${cut.orderBy} LIMIT ${SEARCH_WALK}) p
+             WHERE (SELECT true FROM posts sp WHERE sp.id = p.id AND sp.published AND ${searchMatchSql('sp', pattern)})
+             ORDER BY ${cut.orderBy} LIMIT ${cut.limit})
+          SELECT id FROM recent
+          UNION ALL
+          SELECT id FROM (SELECT p.id FROM (SELECT p.id, p.created_at FROM posts p
+                                             WHERE p.published AND ${searchMatchSql('p', pattern)} ${after}
+                                               AND EXISTS (SELECT 1 FROM post_tags ft
+                                                            WHERE ft.post_id = p.id AND ft.tag_id = ${SEARCH_TAG_HIDDEN})
+                                            OFFSET 0) p
+                           ORDER BY ${cut.orderBy} LIMIT ${cut.limit}) own
+           WHERE (SELECT COUNT(*) FROM recent) < ${cut.limit}`;
+}
 
 /** A followee's published posts, from the counter on their users row (the feed's total). */
 const FOLLOWEE_POSTS = '(SELECT uf.published_posts FROM users uf WHERE uf.id = f.followee_id)';
