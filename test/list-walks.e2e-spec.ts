@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ListQuery } from '../src/common/paging/paginator.js';
+import pg from 'pg';
 import { defaultSort, parseSort } from '../src/common/paging/sort.js';
+import { plannerOptions } from '../src/database/planner-settings.js';
 import { FEED_SORT, POST_SORT } from '../src/posts/post-sort.js';
 import { PostsRepository } from '../src/posts/posts.repository.js';
 import { type RegisteredUser, registerUser } from './support/api.js';
 import { createTestApp, type TestApp } from './support/app.js';
-import { pageRowsRead } from './support/explain.js';
+import { type PlanNode, pageRowsRead, pageStatement } from './support/explain.js';
 import { type PostPage, type Query, totalOf, walkCursor, walkOffset } from './support/lists.js';
 import { ownDatabase } from './support/own-database.js';
 import { follow } from './support/social.js';
@@ -239,6 +241,61 @@ describe('list walks', () => {
     },
   );
 
+  it('a tag and a search run one statement that PostgreSQL plans once, whatever the tag and the word', async () => {
+    const posts = t.app.get(PostsRepository);
+    const ids: { id: number; name: string }[] = await t.db.query(
+      `SELECT id, name FROM tags WHERE name IN ('busy', 'vintage', 'old')`,
+    );
+    const id = (name: string) => ids.find((row) => row.name === name)!.id;
+    const page = (tag: string, search: string) =>
+      pageStatement(
+        t,
+        posts.listQuery(
+          { tag: [tag], search, sort: parseSort('-createdAt', POST_SORT) },
+          undefined,
+          [id(tag)],
+        ),
+        { counted: false },
+      );
+    // A word on many of a tag's newest posts, one past the first walk, one in no post at all.
+    const runs = [page('busy', 'active 1'), page('vintage', 'noise 7'), page('old', 'nowhere')];
+    expect(new Set(runs.map((run) => run.text)).size).toBe(1);
+    // The values reach only the InitPlans that read them: planned for each
+    // run's values (as an unnamed statement is), no other node of the plan
+    // holds one, so a plan made once fits them all. Bound as plain parameters,
+    // the pattern sat in the walk's filter, and on the bench's data PostgreSQL
+    // planned every run anew.
+    for (const { text, values } of runs) {
+      const rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] = await t.db.query(
+        `EXPLAIN (COSTS OFF, FORMAT JSON) ${text}`,
+        values,
+      );
+      const nodes = outsideInitPlans(rows[0]['QUERY PLAN'][0].Plan).join('\n');
+      expect(nodes).toContain('post_tags');
+      for (const value of values) expect(nodes).not.toContain(`'${String(value)}'`);
+    }
+    // As a named statement on a connection of its own, as Agora runs it.
+    const client = new pg.Client({ connectionString: own.url, options: plannerOptions() });
+    await client.connect();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const { text, values } = runs[i % runs.length];
+        await client.query({ name: 'tag_search', text, values });
+      }
+      const { rows } = await client.query<{ generic: string; custom: string }>(
+        `SELECT generic_plans AS generic, custom_plans AS custom
+           FROM pg_prepared_statements WHERE name = 'tag_search'`,
+      );
+      // PostgreSQL plans the first five runs for their values, then settles on
+      // the generic plan when it costs no more than those: with the values in
+      // the plan (the pattern as a bound parameter), every run was planned.
+      expect(Number(rows[0].custom)).toBe(5);
+      expect(Number(rows[0].generic)).toBe(7);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a list by tag reads its page, however old the tag’s posts and however many newer posts there are', async () => {
     const posts = t.app.get(PostsRepository);
     const tagId = async (name: string) =>
@@ -253,3 +310,10 @@ describe('list walks', () => {
     expect(await postsRead(list('old', await tagId('old')), true)).toBeLessThan(100);
   });
 });
+
+/** Each node of a plan outside its InitPlans, without its children, as JSON. */
+function outsideInitPlans(node: PlanNode & { 'Parent Relationship'?: string }): string[] {
+  if (node['Parent Relationship'] === 'InitPlan') return [];
+  const { Plans, ...own } = node;
+  return [JSON.stringify(own), ...(Plans ?? []).flatMap(outsideInitPlans)];
+}

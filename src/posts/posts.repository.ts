@@ -162,7 +162,8 @@ export class PostsRepository {
     let tagIds: number[] | undefined;
     let total: (() => Promise<Total>) | undefined =
       kind === 'uncounted' ? () => Promise.resolve(UNCOUNTED) : undefined;
-    if (names.length > 0) {
+    // One tag and a search: the page statement finds the tag by name itself (searchWalks).
+    if (names.length > 0 && !walksTagSearch(query)) {
       // The page needs the tags' ids as bound values: joined by name, the
       // planner cannot tell a tag on a third of all posts from a rare one,
       // and reads every post of a popular tag before sorting them (80 ms for
@@ -375,18 +376,12 @@ export class PostsRepository {
     // By date over published posts, a tag filter walks the tag's own links in
     // date order (migration 1764200000000): the page's cost, whatever the
     // tag's size or age, instead of every post by date probed for the tag.
-    const tagWalk = tagIds !== undefined && tagIds.length > 0 && !ownDrafts && dated !== undefined;
-    // One tag and a search of 3+ characters (the trigram indexes' least), by
-    // date: the page's candidates by the tag's links (searchWalks), over a
-    // statement planned once, not per request.
-    const searchWalk =
-      tagWalk &&
-      query.search !== undefined &&
-      [...query.search].length >= 3 &&
-      tagIds.length === 1 &&
-      query.author === undefined &&
-      query.votedBy === undefined;
-    if (tagWalk && !searchWalk) {
+    // One tag and a search: the page's candidates by the tag's links
+    // (searchWalks), the tag found by name in the statement itself.
+    const searchWalk = walksTagSearch(query);
+    const tagWalk =
+      !searchWalk && tagIds !== undefined && tagIds.length > 0 && !ownDrafts && dated !== undefined;
+    if (tagWalk) {
       qb.innerJoin(
         'post_tags',
         'ft0',
@@ -466,7 +461,9 @@ export class PostsRepository {
           cut === undefined
             ? searchMatchSql('p', ':pattern')
             : `p.id IN (${searchWalks(cut, SEARCH_PATTERN_HIDDEN)})`,
-          cut === undefined ? { pattern } : { pattern, tagId0: tagIds[0], ...cut.params },
+          cut === undefined
+            ? { pattern }
+            : { pattern, tagName0: (query.tag ?? [])[0], ...cut.params },
         );
         // The same name with or without the cut: the paginator keys the page by its cut too.
         clauses[clauses.length - 1] = 'SEARCH, WALKED';
@@ -476,15 +473,14 @@ export class PostsRepository {
     }
     if (tagIds) {
       tagIds.forEach((id, i) => {
-        // The first tag is the walk's own, when the list walks its links (the
-        // join by date, or searchWalks with its cut).
-        if (i === 0 && tagWalk && (!searchWalk || cut !== undefined)) return;
+        // The first tag is the walk's own, when the list walks its links.
+        if (i === 0 && (tagWalk || (searchWalk && cut !== undefined))) return;
         where(
           `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
           { [`tagId${i}`]: id },
         );
       });
-    } else {
+    } else if (!(searchWalk && cut !== undefined)) {
       [...new Set(query.tag ?? [])].forEach((name, i) => {
         where(
           `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
@@ -629,8 +625,28 @@ const SEARCH_WALK = 500;
  */
 const SEARCH_PATTERN_HIDDEN = '(SELECT CAST(:pattern AS text))';
 
-/** The tag's id, hidden as the pattern is: a plan made for a frequent tag is a plan per run again. */
-const SEARCH_TAG_HIDDEN = '(SELECT CAST(:tagId0 AS int))';
+/**
+ * The tag's id, looked up by name in an InitPlan too: the plan is the same
+ * for a frequent tag and a rare one, and no statement runs before the page to
+ * find the id (a tag list binds its tags' ids for a plan made for them).
+ */
+const SEARCH_TAG_HIDDEN = '(SELECT st.id FROM tags st WHERE st.name = CAST(:tagName0 AS varchar))';
+
+/**
+ * Whether a list is one tag and a search of 3+ characters (the trigram
+ * indexes' least), by date, over published posts alone: it then runs as
+ * searchWalks, over a statement planned once, not per request.
+ */
+export function walksTagSearch(query: PostFilters & { sort?: SortTerm[] }): boolean {
+  return (
+    new Set(query.tag ?? []).size === 1 &&
+    query.search !== undefined &&
+    [...query.search].length >= 3 &&
+    query.author === undefined &&
+    query.votedBy === undefined &&
+    sortsByDate(query.sort)
+  );
+}
 
 /** A search's match on the post aliased `alias`: its title or body contains the pattern (lower case). */
 function searchMatchSql(alias: string, pattern: string): string {

@@ -34,15 +34,28 @@ export async function pageRowsRead(
   relation: string,
   { take = 21, counted = true }: { take?: number; counted?: boolean } = {},
 ): Promise<number> {
+  const { text, values } = pageStatement(t, list, { take, counted });
+  const db: DataSource = t.db;
+  const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] = await db.query(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`,
+    values,
+  );
+  return rowsOf(plan[0].Plan, relation);
+}
+
+/**
+ * The first-page statement (offset mode, `take` rows) the paginator sends for
+ * `list`: its text and values. `counted` as in pageRowsRead.
+ */
+export function pageStatement(
+  t: TestApp,
+  list: ListQuery,
+  { take = 21, counted = true }: { take?: number; counted?: boolean } = {},
+): { text: string; values: unknown[] } {
   const paginator = new Paginator(t.app.get(CursorCodec));
   const { statements, params } = paginator.statementsFor(
     counted ? list : { ...list, total: () => Promise.resolve(UNCOUNTED) },
     { keyset: false, take, skip: false },
   );
-  const db: DataSource = t.db;
-  const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] = await db.query(
-    `EXPLAIN (ANALYZE, FORMAT JSON) ${statements.page.text}`,
-    statements.page.values(params),
-  );
-  return rowsOf(plan[0].Plan, relation);
+  return { text: statements.page.text, values: statements.page.values(params) };
 }

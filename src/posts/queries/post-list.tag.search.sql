@@ -2,7 +2,7 @@
 -- The SQL this request sends, captured from the running code by
 -- test/sql-snapshots.e2e-spec.ts. Regenerate with `npm run sql:snapshots`.
 
--- 1 of 2
+-- 1 of 1
 SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.title AS title, p.description AS description, p.content AS content, p.published AS published, p.created_at AS "createdAt", p.updated_at AS "updatedAt", "a"."id" AS "authorId", "a"."username" AS "authorUsername", "ap"."display_name" AS "authorDisplayName", ARRAY(
   SELECT n
   FROM (
@@ -26,7 +26,9 @@ FROM (
           SELECT ft.post_id AS id, ft.created_at
           FROM post_tags ft
           WHERE ft.tag_id = (
-            SELECT CAST($1 AS int))
+            SELECT st.id
+            FROM tags st
+            WHERE st.name = CAST($1 AS varchar))
           AND ft.published) p
         WHERE true
         ORDER BY "p"."created_at" DESC, "p"."id" DESC
@@ -61,7 +63,9 @@ FROM (
           FROM post_tags ft
           WHERE ft.post_id = "p"."id"
           AND ft.tag_id = (
-            SELECT CAST($1 AS int))) OFFSET 0) p
+            SELECT st.id
+            FROM tags st
+            WHERE st.name = CAST($1 AS varchar))) OFFSET 0) p
       ORDER BY "p"."created_at" DESC, "p"."id" DESC
       LIMIT 21) own
     WHERE (
@@ -76,10 +80,3 @@ JOIN "users" "a" ON "a"."id" = p.author_id
 LEFT
 JOIN "profiles" "ap" ON "ap"."user_id" = "a"."id"
 ORDER BY p.__sort_0 DESC, p.__sort_1 DESC
-
--- 2 of 2
-SELECT (
-  SELECT NULL::int) AS total, (
-  SELECT json_object_agg(t.name, t.id)
-  FROM tags t
-  WHERE t.name = ANY($1::varchar[])) AS ids
