@@ -460,7 +460,7 @@ export class PostsRepository {
         where(
           cut === undefined
             ? searchMatchSql('p', ':pattern')
-            : `p.id IN (${searchWalks(cut, SEARCH_PATTERN_HIDDEN)})`,
+            : `p.id IN (${searchWalks(dated ?? [], cut, SEARCH_PATTERN_HIDDEN)})`,
           cut === undefined
             ? { pattern }
             : { pattern, tagName0: (query.tag ?? [])[0], ...cut.params },
@@ -655,37 +655,34 @@ function searchMatchSql(alias: string, pattern: string): string {
 
 /**
  * The ids of the posts that can be on a page of one tag's published posts
- * that match a search, by date, read by one of two walks (as twoWalks):
- * - the tag's links after the cursor, newest first (the tag's date index),
- *   each kept when its post matches (`matches`, over `sp`, probed by primary
- *   key), stopping at the page's rows or after SEARCH_WALK links: a frequent
- *   word's page costs its page, whatever the tag's size;
+ * that match a search, by date, by twoWalks:
+ * - the tag's links after the cursor in the page's order (the tag's date
+ *   index), each kept when its post matches `pattern` (the post probed by
+ *   primary key), stopping at the page's rows or after SEARCH_WALK links: a
+ *   frequent word's page costs its page, whatever the tag's size;
  * - only when that falls short (a rare word), the posts that match, by the
- *   trigram indexes, joined to the tag's links.
- * The cut is over the links (`ft0`), as the tag's walk sorts.
+ *   trigram indexes, that have the tag.
  */
-function searchWalks(cut: BaseCut, pattern: string): string {
-  const after = cut.after === undefined ? '' : `AND ${cut.after}`;
+function searchWalks(sort: SortTerm[], cut: BaseCut, pattern: string): string {
   // The links as (id, created_at) under the page's alias, so that the cut
   // (written over p) reads the tag's date index once the subquery is flattened.
   const links = `(SELECT ft.post_id AS id, ft.created_at FROM post_tags ft
                    WHERE ft.tag_id = ${SEARCH_TAG_HIDDEN} AND ft.published)`;
-  // The second walk sorts what the trigram indexes find (OFFSET 0 keeps the
-  // sort outside): by the date index instead, a rare word read every post.
-  return `WITH recent AS MATERIALIZED (
-            SELECT p.id FROM (SELECT p.id, p.created_at FROM ${links} p WHERE true ${after}
-                               ORDER BY ${cut.orderBy} LIMIT ${SEARCH_WALK}) p
-             WHERE (SELECT true FROM posts sp WHERE sp.id = p.id AND sp.published AND ${searchMatchSql('sp', pattern)})
-             ORDER BY ${cut.orderBy} LIMIT ${cut.limit})
-          SELECT id FROM recent
-          UNION ALL
-          SELECT id FROM (SELECT p.id FROM (SELECT p.id, p.created_at FROM posts p
-                                             WHERE p.published AND ${searchMatchSql('p', pattern)} ${after}
-                                               AND EXISTS (SELECT 1 FROM post_tags ft
-                                                            WHERE ft.post_id = p.id AND ft.tag_id = ${SEARCH_TAG_HIDDEN})
-                                            OFFSET 0) p
-                           ORDER BY ${cut.orderBy} LIMIT ${cut.limit}) own
-           WHERE (SELECT COUNT(*) FROM recent) < ${cut.limit}`;
+  return twoWalks(
+    sort,
+    cut,
+    `(SELECT true FROM posts sp WHERE sp.id = p.id AND sp.published AND ${searchMatchSql('sp', pattern)})`,
+    // What the trigram indexes find, sorted (OFFSET 0 keeps the sort outside):
+    // by the date index instead, a rare word read every post.
+    (after) => `SELECT p.id FROM (SELECT p.id, p.created_at FROM posts p
+                                   WHERE p.published AND ${searchMatchSql('p', pattern)} ${after}
+                                     AND EXISTS (SELECT 1 FROM post_tags ft
+                                                  WHERE ft.post_id = p.id AND ft.tag_id = ${SEARCH_TAG_HIDDEN})
+                                  OFFSET 0) p
+                 ORDER BY ${cut.orderBy} LIMIT ${cut.limit}`,
+    (after) => `SELECT p.id, p.created_at FROM ${links} p WHERE true ${after}
+                 ORDER BY ${cut.orderBy} LIMIT ${SEARCH_WALK}`,
+  );
 }
 
 /** A followee's published posts, from the counter on their users row (the feed's total). */
@@ -693,14 +690,15 @@ const FOLLOWEE_POSTS = '(SELECT uf.published_posts FROM users uf WHERE uf.id = f
 
 /**
  * The ids of the posts that can be on a page of a set of posts (a caller's
- * followees' posts, a user's favourites), sorted by date, read by one of two
- * walks so that the page's cost grows with neither the posts table nor how
- * small the set is:
- * - the posts after the cursor in the page's order, each kept when `member`
- *   (a boolean scalar subquery over `p`) holds, stopping at the page's rows
- *   or after FIRST_WALK posts (a LIMIT inside the walk: it reads only as far
- *   as the page needs, where a bound read first as the FIRST_WALK-th post's
- *   key read all FIRST_WALK index entries on every request);
+ * followees' posts, a user's favourites, a tag's posts that match a search),
+ * sorted by date, read by one of two walks so that the page's cost grows with
+ * neither the posts table nor how small the set is:
+ * - `walked(after)`, by default the posts after the cursor in the page's
+ *   order, each kept when `member` (a boolean scalar subquery over `p`)
+ *   holds, stopping at the page's rows or after FIRST_WALK posts (a LIMIT
+ *   inside the walk: it reads only as far as the page needs, where a bound
+ *   read first as the FIRST_WALK-th post's key read all FIRST_WALK index
+ *   entries on every request);
  * - only when that falls short (a sparse set, a deep page), `members(after)`:
  *   the set's own first posts, from its side (the page's order and row count
  *   within, `after` the cursor's condition).
@@ -713,17 +711,18 @@ function twoWalks(
   cut: BaseCut,
   member: string,
   members: (after: string) => string,
+  walked: (after: string) => string = (after) =>
+    `SELECT p.* FROM posts p WHERE ${postVisibleSql('p', undefined)} ${after}
+      ORDER BY ${cut.orderBy} LIMIT ${FIRST_WALK}`,
 ): string {
   if (!sort.every((t) => t.descending === sort[0].descending)) {
     throw new Error('twoWalks: the order must have one direction');
   }
-  const visible = postVisibleSql('p', undefined);
   const after = cut.after === undefined ? '' : `AND ${cut.after}`;
   // The inner LIMIT bounds the walk and is read lazily; only the columns used
   // are kept from p.*, so the date index answers it alone (index-only).
   return `WITH recent AS MATERIALIZED (
-            SELECT p.id FROM (SELECT p.* FROM posts p WHERE ${visible} ${after}
-                               ORDER BY ${cut.orderBy} LIMIT ${FIRST_WALK}) p
+            SELECT p.id FROM (${walked(after)}) p
              WHERE ${member}
              ORDER BY ${cut.orderBy} LIMIT ${cut.limit})
           SELECT id FROM recent
