@@ -471,16 +471,18 @@ export class PostsRepository {
         where(searchMatchSql('p', ':pattern'), { pattern });
       }
     }
+    // The first tag is the walk's own when the list walks its links: the join
+    // by date, or searchWalks (with its cut; searchWalk has that one tag alone).
+    const tagInWalk = tagWalk || (searchWalk && cut !== undefined);
     if (tagIds) {
       tagIds.forEach((id, i) => {
-        // The first tag is the walk's own, when the list walks its links.
-        if (i === 0 && (tagWalk || (searchWalk && cut !== undefined))) return;
+        if (i === 0 && tagInWalk) return;
         where(
           `EXISTS (SELECT 1 FROM post_tags ft${i} WHERE ft${i}.post_id = p.id AND ft${i}.tag_id = :tagId${i})`,
           { [`tagId${i}`]: id },
         );
       });
-    } else if (!(searchWalk && cut !== undefined)) {
+    } else if (!tagInWalk) {
       [...new Set(query.tag ?? [])].forEach((name, i) => {
         where(
           `EXISTS (SELECT 1 FROM post_tags ft JOIN tags t${i} ON t${i}.id = ft.tag_id WHERE ft.post_id = p.id AND t${i}.name = :tag${i})`,
@@ -637,7 +639,7 @@ const SEARCH_TAG_HIDDEN = '(SELECT st.id FROM tags st WHERE st.name = CAST(:tagN
  * indexes' least), by date, over published posts alone: it then runs as
  * searchWalks, over a statement planned once, not per request.
  */
-export function walksTagSearch(query: PostFilters & { sort?: SortTerm[] }): boolean {
+function walksTagSearch(query: PostFilters & { sort?: SortTerm[] }): boolean {
   return (
     new Set(query.tag ?? []).size === 1 &&
     query.search !== undefined &&
