@@ -25,17 +25,26 @@ import { follow } from './support/social.js';
 describe('list walks', () => {
   const own = ownDatabase('agora_feed_walks');
   let t: TestApp;
-  /** Follows `active` (a post among every 7 of the newest) and `quiet` (3 posts, older than all others). */
+  /**
+   * Follows `active` (a post among every 7 of the newest), `quiet` (3 posts,
+   * older than all others) and the 40 bystanders.
+   */
   let reader: RegisteredUser;
   /** Follows `quiet` only. */
   let sparse: RegisteredUser;
-  /** Follows `noise` (5,000 posts) and `active`: a feed past the total's cap. */
+  /** Follows `noise` (5,000 posts), `active` and the bystanders: a feed past the total's cap. */
   let crowd: RegisteredUser;
   let active: RegisteredUser;
   let quiet: RegisteredUser;
   /** Nobody follows it: 5,000 posts, the newest of all. */
   let noise: RegisteredUser;
   const NOISE = 5000;
+  /**
+   * Users who never post. Followed by `reader` and `crowd`, whose feeds then
+   * have more followees than the repository's FEW_KEYS (32): theirs walk the
+   * newest posts first, `sparse`'s asks its one followee alone.
+   */
+  const BYSTANDERS = 40;
 
   beforeAll(async () => {
     await own.admin(`CREATE DATABASE "${own.name}"`);
@@ -53,6 +62,16 @@ describe('list walks', () => {
     await follow(t, sparse, quiet);
     await follow(t, crowd, noise);
     await follow(t, crowd, active);
+    await t.db.query(
+      `INSERT INTO users (email, username, password_hash)
+       SELECT 'bystander' || i || '@walks.test', 'bystander_' || i, 'none' FROM generate_series(1, $1::int) i`,
+      [BYSTANDERS],
+    );
+    await t.db.query(
+      `INSERT INTO follows (follower_id, followee_id)
+       SELECT f, u.id FROM users u CROSS JOIN unnest($1::int[]) f WHERE u.username LIKE 'bystander\\_%'`,
+      [[reader.id, crowd.id]],
+    );
     // In transactions of 500 rows: the published-post counters are updated once
     // per row at commit, and a row updated n times in one transaction costs n².
     const insert = async (
@@ -152,18 +171,48 @@ describe('list walks', () => {
     t.app.get(PostsRepository).feedQuery(defaultSort(FEED_SORT), user.id);
 
   it('the feed reads a bounded number of posts, however few the followees post and however many others do', async () => {
-    // The newest 1,000 at most, then the quiet author's own; a walk by date
-    // alone read all 5,000 noise posts to reach the quiet author's.
-    expect(await postsRead(feedOf(sparse))).toBeLessThan(2500);
-    // The busy feed stops at its page: one post in 7 is the active author's,
-    // so about 150 posts (and 21 rows of the page), not the 1,000 of the walk's
-    // bound, which a bound read first as the 1,000th post's key did read.
-    expect(await postsRead(feedOf(reader))).toBeLessThan(400);
+    // One followee: its own 3 posts (and the page's rows), not the newest
+    // 1,000 posts first (1,000 probes of follows for none of them), nor all
+    // 5,000 noise posts, as a walk by date alone read to reach the quiet author's.
+    expect(await postsRead(feedOf(sparse))).toBeLessThan(50);
+    // 42 followees: the busy feed walks the newest posts and stops at its page:
+    // one post in 7 is the active author's, so about 150 posts (and 21 rows of
+    // the page), not the 1,000 of the walk's bound, which a bound read first as
+    // the 1,000th post's key did read.
+    const busy = await postsRead(feedOf(reader));
+    expect(busy).toBeGreaterThan(100);
+    expect(busy).toBeLessThan(400);
     // The measure's premise: the noise is there to be read.
     const all: { n: number }[] = await t.db.query(
       'SELECT count(*)::int AS n FROM posts WHERE published',
     );
     expect(all[0].n).toBeGreaterThan(NOISE);
+  });
+
+  it('favourites of a user with few votes come from the votes, not from a walk of the newest posts', async () => {
+    await t.db.query(
+      `INSERT INTO votes (post_id, user_id) SELECT p.id, $1 FROM posts p WHERE p.author_id = $2`,
+      [sparse.id, quiet.id],
+    );
+    try {
+      const favourites = t.app
+        .get(PostsRepository)
+        .listQuery({ votedBy: sparse.username, sort: defaultSort(POST_SORT) }, undefined);
+      // The 3 voted posts and the page's rows: the walk of the newest posts
+      // read 1,000 of them first, with a probe of votes each.
+      expect(await postsRead(favourites, true)).toBeLessThan(50);
+      const page = await t
+        .http()
+        .get('/conduit/api/articles')
+        .query({ favorited: sparse.username })
+        .expect(200);
+      // The quiet author's posts, newest first.
+      expect((page.body as { articles: { title: string }[] }).articles.map((a) => a.title)).toEqual(
+        ['quiet 0', 'quiet 1', 'quiet 2'],
+      );
+    } finally {
+      await t.db.query('DELETE FROM votes WHERE user_id = $1', [sparse.id]);
+    }
   });
 
   it('the feed’s total comes from the followees’ counters: exact below 1,000, capped past it, reading no posts', async () => {

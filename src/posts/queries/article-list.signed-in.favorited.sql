@@ -49,6 +49,16 @@ FROM (
         ORDER BY "p"."created_at" DESC, "p"."id" DESC
         LIMIT 1000) p
       WHERE (
+        SELECT COUNT(*)
+        FROM (
+          SELECT 1
+          FROM votes fv
+          WHERE fv.user_id = (
+            SELECT vu.id
+            FROM users vu
+            WHERE lower(vu.username) = lower($2))
+          LIMIT 32) k) >= 32
+      AND (
         SELECT true
         FROM votes fv
         WHERE fv.post_id = "p"."id"

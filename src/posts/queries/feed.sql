@@ -50,6 +50,13 @@ FROM (
         ORDER BY "p"."created_at" DESC, "p"."id" DESC
         LIMIT 1000) p
       WHERE (
+        SELECT COUNT(*)
+        FROM (
+          SELECT 1
+          FROM follows fk
+          WHERE fk.follower_id = $2
+          LIMIT 32) k) >= 32
+      AND (
         SELECT true
         FROM follows fd
         WHERE fd.follower_id = $2
