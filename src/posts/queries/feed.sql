@@ -26,7 +26,8 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
               WHERE uf.id = f.followee_id)) OVER (
             ORDER BY f.followee_id ROWS UNBOUNDED PRECEDING) AS running
           FROM follows f
-          WHERE f.follower_id = $2
+          WHERE f.follower_id = (
+            SELECT CAST($2 AS int))
           ORDER BY f.followee_id) w
         WHERE w.running >= 1000
         LIMIT 1), (
@@ -35,7 +36,8 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
             FROM users uf
             WHERE uf.id = f.followee_id))
         FROM follows f
-        WHERE f.follower_id = $2), 0))::int) AS "__total"
+        WHERE f.follower_id = (
+          SELECT CAST($2 AS int))), 0))::int) AS "__total"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
@@ -54,12 +56,14 @@ FROM (
         FROM (
           SELECT 1
           FROM follows fk
-          WHERE fk.follower_id = $2
+          WHERE fk.follower_id = (
+            SELECT CAST($2 AS int))
           LIMIT 32) k) >= 32
       AND (
         SELECT true
         FROM follows fd
-        WHERE fd.follower_id = $2
+        WHERE fd.follower_id = (
+          SELECT CAST($2 AS int))
         AND fd.followee_id = "p"."author_id")
       ORDER BY "p"."created_at" DESC, "p"."id" DESC
       LIMIT 21)
@@ -77,7 +81,8 @@ FROM (
         AND "p"."published"
         ORDER BY "p"."created_at" DESC, "p"."id" DESC
         LIMIT 21) fp
-      WHERE fs.follower_id = $2) own
+      WHERE fs.follower_id = (
+        SELECT CAST($2 AS int))) own
     WHERE (
       SELECT COUNT(*)
       FROM recent) < 21)
