@@ -27,6 +27,11 @@ export interface RoundResult {
   drainMs: number;
   /** The server's largest resident set sampled during the round, kB (set by the caller). */
   serverRssKb: number | null;
+  /**
+   * CPU per completed request, ms, of the server's processes and of
+   * PostgreSQL's (bench/cpu.ts; set by the caller; null where not readable).
+   */
+  cpu: { serverMs: number | null; databaseMs: number | null };
 }
 
 /**
@@ -78,6 +83,7 @@ export async function runLoad(
     seconds,
     drainMs: 0,
     serverRssKb: null,
+    cpu: { serverMs: null, databaseMs: null },
   };
 }
 

@@ -56,6 +56,9 @@ export interface SeriesSummary {
   emptyRounds: number;
   /** The server's largest sampled resident set over the rounds, MB. */
   rssMb: number | null;
+  /** CPU per request, ms, medians over the rounds: the server's processes, PostgreSQL's. */
+  cpuServerMs: number | null;
+  cpuDatabaseMs: number | null;
   /** Each round's req/s and p50, in order, for comparisons round by round. */
   rounds: { rps: number; p50: number }[];
 }
@@ -69,6 +72,8 @@ export interface TargetCheck {
   ratio?: number;
   /** A failed enforced check fails the run; in --quick most are shown for information only. */
   enforced: boolean;
+  /** A figure to compare with, not a target (S10: what signing in costs). */
+  reference?: boolean;
 }
 
 export function summarize(series: Series): SeriesSummary {
@@ -88,7 +93,15 @@ export function summarize(series: Series): SeriesSummary {
     emptyRounds: series.rounds.filter((r) => r.requests === 0).length,
     rounds: series.rounds.map((r) => ({ rps: r.rps, p50: r.p50 })),
     rssMb: maxRssMb(series.rounds),
+    cpuServerMs: medianOf(series.rounds.map((r) => r.cpu.serverMs)),
+    cpuDatabaseMs: medianOf(series.rounds.map((r) => r.cpu.databaseMs)),
   };
+}
+
+/** The median of the values measured; null when none was. */
+function medianOf(values: (number | null)[]): number | null {
+  const measured = values.filter((v): v is number => v !== null);
+  return measured.length > 0 ? round(median(measured), 3) : null;
 }
 
 function maxRssMb(rounds: RoundResult[]): number | null {
@@ -160,6 +173,20 @@ export function checkTargets(input: TargetInputs): TargetCheck[] {
   throughput('S5', 'S5', 'ceiling', 0.75);
   for (const id of ['S2', 'S3', 'S6', 'S9'] as const) throughput(id, 'S1', 'agora', 0.75);
   throughput('S4', 'S1', 'agora', 0.5);
+  const signedIn = find('S10', 'agora');
+  const anonymous = find('S1', 'agora');
+  if (signedIn && anonymous && anonymous.rpsMedian > 0) {
+    const ratio = signedIn.rpsMedian / anonymous.rpsMedian;
+    checks.push({
+      name: 'S10 req/s vs S1',
+      measured: `${ratio.toFixed(2)} (medians ${fmtRps(signedIn.rpsMedian)} / ${fmtRps(anonymous.rpsMedian)})`,
+      target: "none: S6's reference (S1 signed in, without the feed)",
+      pass: true,
+      ratio,
+      enforced: false,
+      reference: true,
+    });
+  }
 
   const votes = find('S7', 'agora');
   if (votes) {
@@ -295,11 +322,18 @@ function fmtMs(value: number): string {
   return Number.isFinite(value) ? value.toFixed(1) : 'n/a';
 }
 
+/** `0.462 + 0.289`: the server's CPU per request and PostgreSQL's, ms (either may be unknown). */
+function fmtCpu(s: SeriesSummary): string {
+  if (s.cpuServerMs === null && s.cpuDatabaseMs === null) return '';
+  return `${s.cpuServerMs?.toFixed(3) ?? '?'} + ${s.cpuDatabaseMs?.toFixed(3) ?? '?'}`;
+}
+
 function fmtRps(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
 function verdict(check: TargetCheck): string {
+  if (check.reference) return 'reference';
   if (check.pass) return 'PASS';
   return check.enforced ? '**FAIL**' : 'FAIL (info)';
 }
@@ -337,15 +371,15 @@ export function markdown(input: {
     '',
     ...input.preamble,
     '',
-    '| scenario | server | req/s median (min–max) | p50 ms | p99 ms | non-2xx / errors | RSS MB | ratio | target | result |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |',
+    '| scenario | server | req/s median (min–max) | p50 ms | p99 ms | non-2xx / errors | RSS MB | CPU ms/req server + PG | ratio | target | result |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
   ];
   for (const s of input.summaries) {
     const check = checkFor(s);
     lines.push(
       `| ${s.scenario} ${SCENARIOS[s.scenario].title} | ${s.label ?? ROLE_LABEL[s.role]} | ` +
         `${fmtRps(s.rpsMedian)} (${fmtRps(s.rpsMin)}–${fmtRps(s.rpsMax)}) | ${fmtMs(s.p50)} | ${fmtMs(s.p99)} | ` +
-        `${s.non2xx} / ${s.errors} | ${s.rssMb ?? ''} | ${check?.ratio?.toFixed(2) ?? ''} | ${check?.target ?? ''} | ` +
+        `${s.non2xx} / ${s.errors} | ${s.rssMb ?? ''} | ${fmtCpu(s)} | ${check?.ratio?.toFixed(2) ?? ''} | ${check?.target ?? ''} | ` +
         `${check ? verdict(check) : ''} |`,
     );
   }

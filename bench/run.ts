@@ -10,6 +10,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentVariables } from '../src/config/env.validation.js';
 import { replicaBecomes } from '../test/support/scale-scenarios.js';
+import { databaseProcesses, perRequest } from './cpu.js';
 import {
   ensureDataset,
   startBenchReplica,
@@ -264,6 +265,10 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   }
 
   console.log('\n==> load');
+  // PostgreSQL's CPU per request too, where its processes can be read from here.
+  const databaseCpu = await databaseProcesses(dbServer.adminUrl);
+  if (!databaseCpu)
+    console.log("  (PostgreSQL's processes are not readable here: no database CPU figures)");
   const replicaBefore = await replicaCommits?.();
   const allSeries: Series[] = [];
   let hot: HotFigures | null = null;
@@ -300,6 +305,8 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       const writes = !SCENARIOS[id].read;
       if (writes) await resetWrites(target.dataset);
       target.server.takeWindowMax();
+      const serverCpu = target.server.cpu;
+      const cpuBefore = { server: serverCpu.readMs(), database: databaseCpu?.readMs() ?? null };
       const result = await runLoad(target.server.url, target.scenario.plan(), {
         connections: options.connections,
         duration: seconds,
@@ -307,6 +314,10 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<number> {
       result.serverRssKb = target.server.takeWindowMax();
       // Requests autocannon abandoned at the bell still run: let them finish first.
       result.drainMs = await waitForQuiet(dbServer.adminUrl);
+      result.cpu = {
+        serverMs: perRequest(cpuBefore.server, serverCpu.readMs(), result.requests),
+        databaseMs: perRequest(cpuBefore.database, databaseCpu?.readMs() ?? null, result.requests),
+      };
       if (writes) await resetWrites(target.dataset);
       return result;
     };

@@ -20,6 +20,13 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
   S4: { id: 'S4', title: 'GET /api/posts?tag=…&search=…', read: true, ceiling: false },
   S5: { id: 'S5', title: 'GET /api/posts/:id (random published ids)', read: true, ceiling: true },
   S6: { id: 'S6', title: 'GET /api/feed (demo, signed in)', read: true, ceiling: false },
+  // S1 as demo: what being signed in costs (the token's check, `voted`), the part of S6 that is not the feed's.
+  S10: {
+    id: 'S10',
+    title: 'GET /api/posts (first page, demo signed in)',
+    read: true,
+    ceiling: false,
+  },
   S7: { id: 'S7', title: 'POST + DELETE /api/posts/:id/votes (demo)', read: false, ceiling: false },
   S8: {
     id: 'S8',
@@ -129,6 +136,14 @@ export async function prepareScenarios(
           plan: () => ({ path: '/api/feed', headers: bearer }),
           capture: { scenario: id, method: 'GET', url: '/api/feed', auth: true },
           details: { follows: context.dataset.counts.demoFollows },
+        });
+        break;
+      case 'S10':
+        prepared.push({
+          info,
+          plan: () => ({ path: '/api/posts', headers: bearer }),
+          capture: { scenario: id, method: 'GET', url: '/api/posts', auth: true },
+          details: {},
         });
         break;
       case 'S7': {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CeilingConfig } from './ceiling.js';
+import { processGroup, type CpuGroup } from './cpu.js';
 import { ROOT } from './options.js';
 import type { CaptureInput, CaptureOutput } from './statements.js';
 
@@ -93,6 +94,11 @@ export class ChildServer {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The CPU time of the process and its children (a cluster's workers). */
+  get cpu(): CpuGroup {
+    return processGroup(this.child.pid);
   }
 
   get running(): boolean {
