@@ -163,6 +163,32 @@ describe('list walks', () => {
     },
   );
 
+  /**
+   * How PostgreSQL planned 12 runs of these statements (taken in turn, one
+   * text) as one named statement on a connection of its own, as Agora runs
+   * them: how many runs it planned for their values, how many took the
+   * generic plan.
+   */
+  async function plansOf(
+    runs: { text: string; values: unknown[] }[],
+  ): Promise<{ custom: number; generic: number }> {
+    const client = new pg.Client({ connectionString: own.url, options: plannerOptions() });
+    await client.connect();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const { text, values } = runs[i % runs.length];
+        await client.query({ name: 'planned', text, values });
+      }
+      const { rows } = await client.query<{ generic: string; custom: string }>(
+        `SELECT generic_plans AS generic, custom_plans AS custom
+           FROM pg_prepared_statements WHERE name = 'planned'`,
+      );
+      return { custom: Number(rows[0].custom), generic: Number(rows[0].generic) };
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Rows the page statement of `list` reads from posts (see pageRowsRead). */
   const postsRead = (list: ListQuery, total = false) =>
     pageRowsRead(t, list, 'posts', { counted: !total });
@@ -238,20 +264,7 @@ describe('list walks', () => {
     // for the caller's value (one follows row) looked cheaper than the generic
     // one, and all 12 runs were planned (on the bench's 1% dataset, 0.6 ms of
     // planning per request).
-    const client = new pg.Client({ connectionString: own.url, options: plannerOptions() });
-    await client.connect();
-    try {
-      const { text, values } = runs[1];
-      for (let i = 0; i < 12; i++) await client.query({ name: 'feed', text, values });
-      const { rows } = await client.query<{ generic: string; custom: string }>(
-        `SELECT generic_plans AS generic, custom_plans AS custom
-           FROM pg_prepared_statements WHERE name = 'feed'`,
-      );
-      expect(Number(rows[0].custom)).toBe(5);
-      expect(Number(rows[0].generic)).toBe(7);
-    } finally {
-      await client.end();
-    }
+    expect(await plansOf([runs[1]])).toEqual({ custom: 5, generic: 7 });
   });
 
   /** A tag-filtered list as a plain query, in the order asked. */
@@ -349,25 +362,10 @@ describe('list walks', () => {
       for (const value of values) expect(nodes).not.toContain(`'${String(value)}'`);
     }
     // As a named statement on a connection of its own, as Agora runs it.
-    const client = new pg.Client({ connectionString: own.url, options: plannerOptions() });
-    await client.connect();
-    try {
-      for (let i = 0; i < 12; i++) {
-        const { text, values } = runs[i % runs.length];
-        await client.query({ name: 'tag_search', text, values });
-      }
-      const { rows } = await client.query<{ generic: string; custom: string }>(
-        `SELECT generic_plans AS generic, custom_plans AS custom
-           FROM pg_prepared_statements WHERE name = 'tag_search'`,
-      );
-      // PostgreSQL plans the first five runs for their values, then settles on
-      // the generic plan when it costs no more than those: with the values in
-      // the plan (the pattern as a bound parameter), every run was planned.
-      expect(Number(rows[0].custom)).toBe(5);
-      expect(Number(rows[0].generic)).toBe(7);
-    } finally {
-      await client.end();
-    }
+    // PostgreSQL plans the first five runs for their values, then settles on
+    // the generic plan when it costs no more than those: with the values in
+    // the plan (the pattern as a bound parameter), every run was planned.
+    expect(await plansOf(runs)).toEqual({ custom: 5, generic: 7 });
   });
 
   it('a list by tag reads its page, however old the tag’s posts and however many newer posts there are', async () => {
