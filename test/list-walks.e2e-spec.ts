@@ -267,6 +267,23 @@ describe('list walks', () => {
     expect(await plansOf([runs[1]])).toEqual({ custom: 5, generic: 7 });
   });
 
+  it('an author’s list by date runs one statement that PostgreSQL plans once, whoever the author', async () => {
+    const posts = t.app.get(PostsRepository);
+    const byAuthor = (author: RegisteredUser, viewer: RegisteredUser | undefined) =>
+      pageStatement(
+        t,
+        posts.listQuery({ author: { id: author.id }, sort: defaultSort(POST_SORT) }, viewer?.id),
+        { counted: false },
+      );
+    // Anonymous, another user's (published posts alone), the author's own (drafts too).
+    for (const viewer of [undefined, reader, quiet]) {
+      const runs = [byAuthor(quiet, viewer), byAuthor(active, viewer)];
+      if (viewer !== quiet) expect(runs[0].text).toBe(runs[1].text);
+      // With the author's id bound plainly, every run was planned for it.
+      expect(await plansOf([runs[0]])).toEqual({ custom: 5, generic: 7 });
+    }
+  });
+
   /** A tag-filtered list as a plain query, in the order asked. */
   async function tagged(tags: string[], search: string | undefined, ascending: boolean) {
     const dir = ascending ? 'ASC' : 'DESC';

@@ -504,21 +504,32 @@ describe('posts', () => {
           totalExact: true,
           more: true,
         });
-        // Signed in, the author's list is counted (the author's own has the draft too).
-        for (const caller of [author, reader]) {
+        // Another signed-in user sees the published posts alone: the counter, exact.
+        // The author's own list has the draft too: counted up to 1,000 (so is a list
+        // by username, which may be the caller's own).
+        for (const [caller, total, totalExact] of [
+          [reader, 1001, true],
+          [author, 1000, false],
+        ] as const) {
           await expectMeta('/api/posts', { author: String(author.id) }, caller, {
             rows: 20,
-            total: 1000,
-            totalExact: false,
+            total,
+            totalExact,
             more: true,
           });
           await expectMeta(`/api/users/${author.id}/posts`, {}, caller, {
             rows: 20,
-            total: 1000,
-            totalExact: false,
+            total,
+            totalExact,
             more: true,
           });
         }
+        await expectMeta('/api/posts', { author: author.username }, reader, {
+          rows: 20,
+          total: 1000,
+          totalExact: false,
+          more: true,
+        });
         // The feed has no counter: counted up to 1,000.
         const feed = (await getList(t, '/api/feed', {}, reader.auth).expect(200)).body as PostPage;
         expect(totalOf(feed.meta)).toEqual({ total: 1000, totalExact: false });

@@ -370,7 +370,7 @@ export class PostsRepository {
     const qb = this.reads.source().createQueryBuilder().from(Post, 'p');
     const clauses: string[] = [];
     // Drafts show only in a list of the caller's own posts.
-    const ownDrafts = query.author !== undefined && viewerId !== undefined;
+    const ownDrafts = mayShowDrafts(query, viewerId);
     let sort = query.sort;
     const dated = sortsByDate(query.sort) ? query.sort : undefined;
     // By date over published posts, a tag filter walks the tag's own links in
@@ -408,7 +408,11 @@ export class PostsRepository {
     const author = query.author;
     if (author !== undefined) {
       if ('id' in author) {
-        where('p.author_id = :authorId', { authorId: author.id });
+        // By date, the author's own date index answers any author alike: the
+        // id from an InitPlan (AUTHOR_HIDDEN), so PostgreSQL keeps one plan.
+        where(dated ? `p.author_id = ${AUTHOR_HIDDEN}` : 'p.author_id = :authorId', {
+          authorId: author.id,
+        });
       } else {
         where(
           'p.author_id = (SELECT au.id FROM users au WHERE lower(au.username) = lower(:authorName))',
@@ -580,8 +584,20 @@ function totalKind(query: PostFilters, viewerId: number | undefined): TotalKind 
   if (query.votedBy !== undefined) return 'capped';
   const tags = new Set(query.tag ?? []).size;
   if (query.author === undefined) return tags === 0 ? 'all' : tags === 1 ? 'tag' : 'capped';
-  // A signed-in caller may be listing their own posts, drafts included.
-  return tags === 0 && viewerId === undefined ? 'author' : 'capped';
+  // The caller's own posts include drafts: counted up to the cap.
+  return tags === 0 && !mayShowDrafts(query, viewerId) ? 'author' : 'capped';
+}
+
+/**
+ * Whether a list may hold drafts: one author's posts, asked by a signed-in
+ * caller who may be that author (the same id, or a username the statement
+ * compares). Another author's list, by id, holds only published posts, like an
+ * anonymous caller's: its total is that author's counter, exact at any size.
+ */
+function mayShowDrafts(query: PostFilters, viewerId: number | undefined): boolean {
+  const author = query.author;
+  if (author === undefined || viewerId === undefined) return false;
+  return !('id' in author) || author.id === viewerId;
 }
 
 /**
@@ -709,6 +725,15 @@ function searchWalks(sort: SortTerm[], cut: BaseCut, pattern: string): string {
  * on the generic plan already, 0.77 → 0.74).
  */
 const FEED_OF = '(SELECT CAST(:feedOf AS int))';
+
+/**
+ * An author's id as a list by date reads it: from an InitPlan, as FEED_OF
+ * does. Bound plainly, PostgreSQL found the plan made for each author's id
+ * cheaper than the generic one and planned every run of `GET
+ * /api/users/:id/posts` (pgbench, the page of one author on the full bench
+ * dataset: 0.48 → 0.10 ms; on the 1% dataset 0.40 → 0.11).
+ */
+const AUTHOR_HIDDEN = '(SELECT CAST(:authorId AS int))';
 
 /** A followee's published posts, from the counter on their users row (the feed's total). */
 const FOLLOWEE_POSTS = '(SELECT uf.published_posts FROM users uf WHERE uf.id = f.followee_id)';

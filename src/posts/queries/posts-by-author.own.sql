@@ -23,14 +23,16 @@ SELECT "pc"."votes" AS "votes", "pc"."comments" AS "comments", p.id AS id, p.tit
     FROM "posts" "p"
     WHERE ("p"."published"
       OR "p"."author_id" = $1)
-    AND "p"."author_id" = $2
+    AND "p"."author_id" = (
+      SELECT CAST($2 AS int))
     LIMIT 1000) capped) AS "__total"
 FROM (
   SELECT "p"."id" AS "__sort_1", p.*, "p"."created_at" AS "__sort_0"
   FROM "posts" "p"
   WHERE ("p"."published"
     OR "p"."author_id" = $1)
-  AND "p"."author_id" = $2
+  AND "p"."author_id" = (
+    SELECT CAST($2 AS int))
   ORDER BY "p"."created_at" DESC, "p"."id" DESC
   LIMIT 21) "p"
 INNER
