@@ -46,15 +46,18 @@ function statTicks(pid: number): { own: number; reaped: number } | null {
   }
 }
 
-function childrenOf(pid: number): number[] {
+/** The process and its direct children (Linux: /proc/<pid>/task/<pid>/children). */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
       .trim()
       .split(/\s+/)
       .filter((p) => p !== '')
       .map(Number);
+    return [pid, ...children];
   } catch {
-    return [];
+    return [pid];
   }
 }
 
@@ -71,7 +74,7 @@ export function processGroup(rootPid: number | undefined): CpuGroup {
       const root = statTicks(rootPid);
       if (!root) return null;
       let ticks = root.own + root.reaped;
-      for (const child of childrenOf(rootPid)) ticks += statTicks(child)?.own ?? 0;
+      for (const child of processTree(rootPid).slice(1)) ticks += statTicks(child)?.own ?? 0;
       return (ticks * 1000) / clockTicks();
     },
   };

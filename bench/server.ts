@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CeilingConfig } from './ceiling.js';
-import { processGroup, type CpuGroup } from './cpu.js';
+import { processGroup, processTree, type CpuGroup } from './cpu.js';
 import { ROOT } from './options.js';
 import type { CaptureInput, CaptureOutput } from './statements.js';
 
@@ -248,21 +248,6 @@ function workerOnFreshConnection(url: string): Promise<number | undefined> {
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', reject);
   });
-}
-
-/** The process and its direct children (Linux: /proc/<pid>/task/<pid>/children). */
-function processTree(pid: number | undefined): (number | undefined)[] {
-  if (pid === undefined) return [];
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter((p) => p !== '')
-      .map(Number);
-    return [pid, ...children];
-  } catch {
-    return [pid];
-  }
 }
 
 /** A field of /proc/<pid>/status in kB (Linux); null where there is no such file. */

@@ -644,14 +644,23 @@ const FEW_KEYS = 32;
 const SEARCH_WALK = 500;
 
 /**
- * The search's pattern as the statement reads it in searchWalks: from an
- * InitPlan, so that PostgreSQL plans the statement without its value. Bound
- * as a plain parameter, every run was planned for its pattern (0.6 ms a run,
- * as much as running it), and a plan made once for an unknown pattern read
- * every trigram match of a frequent word (127 ms). Hidden, every run's plan is
- * the same, and PostgreSQL keeps the generic one: the walk the SQL spells out.
+ * The bound parameter `name` as a statement reads it from an InitPlan (each
+ * use its own): PostgreSQL plans the statement without its value, since no
+ * node but the InitPlan holds it, so every run's plan is the same and
+ * PostgreSQL keeps the generic one instead of planning each run for its value.
  */
-const SEARCH_PATTERN_HIDDEN = '(SELECT CAST(:pattern AS text))';
+function fromInitPlan(name: string, type: 'int' | 'text'): string {
+  return `(SELECT CAST(:${name} AS ${type}))`;
+}
+
+/**
+ * The search's pattern as searchWalks reads it (fromInitPlan). Bound as a
+ * plain parameter, every run was planned for its pattern (0.6 ms a run, as
+ * much as running it), and a plan made once for an unknown pattern read
+ * every trigram match of a frequent word (127 ms). Hidden, the plan is the
+ * walk the SQL spells out.
+ */
+const SEARCH_PATTERN_HIDDEN = fromInitPlan('pattern', 'text');
 
 /**
  * The tag's id, looked up by name in an InitPlan too: the plan is the same
@@ -716,24 +725,22 @@ function searchWalks(sort: SortTerm[], cut: BaseCut, pattern: string): string {
 }
 
 /**
- * The feed's caller as its statement reads it: from an InitPlan (each use its
- * own), so that PostgreSQL plans the statement without knowing whose feed it
- * is, as SEARCH_PATTERN_HIDDEN does for a search. Bound plainly, the plans made
- * for each caller's values looked cheaper than the generic one on small
- * tables, and PostgreSQL planned every run: 0.6 ms of planning a request on the
- * 1% bench dataset (pgbench, `demo`'s feed: 1.21 → 0.59 ms; the full dataset,
- * on the generic plan already, 0.77 → 0.74).
+ * The feed's caller as its statement reads it (fromInitPlan). Bound plainly,
+ * the plans made for each caller's values looked cheaper than the generic one
+ * on small tables, and PostgreSQL planned every run: 0.6 ms of planning a
+ * request on the 1% bench dataset (pgbench, `demo`'s feed: 1.21 → 0.59 ms;
+ * the full dataset, on the generic plan already, 0.77 → 0.74).
  */
-const FEED_OF = '(SELECT CAST(:feedOf AS int))';
+const FEED_OF = fromInitPlan('feedOf', 'int');
 
 /**
- * An author's id as a list by date reads it: from an InitPlan, as FEED_OF
- * does. Bound plainly, PostgreSQL found the plan made for each author's id
- * cheaper than the generic one and planned every run of `GET
- * /api/users/:id/posts` (pgbench, the page of one author on the full bench
- * dataset: 0.48 → 0.10 ms; on the 1% dataset 0.40 → 0.11).
+ * An author's id as a list by date reads it (fromInitPlan). Bound plainly,
+ * PostgreSQL found the plan made for each author's id cheaper than the
+ * generic one and planned every run of `GET /api/users/:id/posts` (pgbench,
+ * the page of one author on the full bench dataset: 0.48 → 0.10 ms; on the 1%
+ * dataset 0.40 → 0.11).
  */
-const AUTHOR_HIDDEN = '(SELECT CAST(:authorId AS int))';
+const AUTHOR_HIDDEN = fromInitPlan('authorId', 'int');
 
 /** A followee's published posts, from the counter on their users row (the feed's total). */
 const FOLLOWEE_POSTS = '(SELECT uf.published_posts FROM users uf WHERE uf.id = f.followee_id)';
